@@ -1,0 +1,38 @@
+// The sandbox is where every tool runs: a process (local) or a hardened container (docker) running the
+// toolhost, an MCP server on stdio. A launcher starts it and hands the hub a transport to talk MCP over.
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+
+export type SandboxKind = "docker" | "local";
+
+/** A running toolhost: the MCP transport to it and a way to learn that it went away. */
+export interface SandboxHandle {
+  /** MCP transport over the toolhost's stdio. Not yet started: the MCP client's `connect()` starts it. */
+  transport: Transport;
+  /** A line for the user and the model describing where the tools run ("local process 1234", "container abc"). */
+  description: string;
+}
+
+export interface SandboxLauncher {
+  readonly kind: SandboxKind;
+  /**
+   * Starts a fresh toolhost (the previous one, if any, is stopped first). Throws a `SandboxError` with an
+   * actionable message when it cannot (image missing, docker socket unreachable, toolhost not built).
+   */
+  launch(): Promise<SandboxHandle>;
+  /** Stops the toolhost and every process it started. Idempotent; must not throw. */
+  dispose(): Promise<void>;
+}
+
+/** The sandbox could not be started or was lost. */
+export class SandboxError extends Error {
+  override readonly name = "SandboxError";
+  constructor(
+    message: string,
+    readonly options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  static isInstance(error: unknown): error is SandboxError {
+    return error instanceof Error && error.name === "SandboxError";
+  }
+}
