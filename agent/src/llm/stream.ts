@@ -1,0 +1,124 @@
+// Accumulates a streamed chat completion into one response: text, tool calls, finish reason, usage.
+// Hand-written because Ollama and LiteLLM's ollama route repeat `index: 0` (or omit it) for parallel calls.
+import type { ChatResponse, ToolCall, Usage } from "./messages.js";
+import { normaliseFinishReason } from "./messages.js";
+
+/** One tool-call fragment of a streamed delta. */
+export interface ToolCallDelta {
+  index?: number;
+  id?: string | null;
+  function?: { name?: string | null; arguments?: string | null };
+}
+
+/** The parts of a streamed chunk we read; every field optional, as real servers omit them freely. */
+export interface StreamChunk {
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: ToolCallDelta[] | null;
+    };
+    finish_reason?: string | null;
+  }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+interface PendingCall {
+  index: number | undefined;
+  id: string | undefined;
+  name: string;
+  arguments: string;
+}
+
+export class StreamAccumulator {
+  private text = "";
+  private readonly calls: PendingCall[] = [];
+  private finishReason: string | null | undefined;
+  private usage: Usage | undefined;
+
+  /** Feeds one chunk; returns the text delta it carried ("" when none) so callers can stream it on. */
+  push(chunk: StreamChunk): string {
+    if (chunk.usage) {
+      this.usage = {
+        promptTokens: chunk.usage.prompt_tokens ?? 0,
+        completionTokens: chunk.usage.completion_tokens ?? 0,
+      };
+    }
+    let delta = "";
+    for (const choice of chunk.choices ?? []) {
+      const content = choice.delta?.content;
+      if (content) {
+        this.text += content;
+        delta += content;
+      }
+      for (const part of choice.delta?.tool_calls ?? []) this.pushToolCall(part);
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+    return delta;
+  }
+
+  /** True once any text or tool call has arrived: a retry would then repeat visible output. */
+  get started(): boolean {
+    return this.text.length > 0 || this.calls.length > 0;
+  }
+
+  result(): ChatResponse {
+    const toolCalls: ToolCall[] = this.calls.map((call, i) => ({
+      id: call.id ?? `call_${i}_${Date.now().toString(36)}`,
+      type: "function",
+      function: { name: call.name, arguments: call.arguments },
+    }));
+    const response: ChatResponse = {
+      text: this.text,
+      toolCalls,
+      finishReason: normaliseFinishReason(this.finishReason, toolCalls.length > 0),
+    };
+    if (this.usage) response.usage = this.usage;
+    return response;
+  }
+
+  private pushToolCall(part: ToolCallDelta): void {
+    const id = part.id ?? undefined;
+    const index = part.index ?? undefined;
+    const name = part.function?.name;
+    let target = this.findTarget(id, index);
+    // No id, same index, but a fresh name after complete arguments: a server that sends each parallel call
+    // whole under `index: 0` without ids. That is a new call, not more of the last one.
+    if (!id && name && target.name && target.arguments) target = this.startCall(undefined, index);
+    // OpenAI sends the name once; a few servers resend it with every delta. Never double it.
+    if (name && target.name !== name)
+      target.name = target.name && !target.arguments ? target.name + name : name;
+    if (part.function?.arguments) target.arguments += part.function.arguments;
+  }
+
+  /**
+   * Which call a delta belongs to. A new `id` always starts a new call (Ollama repeats `index: 0` with a new id
+   * for each parallel call); a delta without an id continues the latest call with its index, or the latest call.
+   */
+  private findTarget(id: string | undefined, index: number | undefined): PendingCall {
+    if (id) {
+      const known = this.calls.find((call) => call.id === id);
+      if (known) return known;
+      const last = this.calls.at(-1);
+      // A first delta may carry the index alone and the id only later: adopt it rather than split the call.
+      if (last && last.id === undefined && last.index === index && !last.arguments) {
+        last.id = id;
+        return last;
+      }
+      return this.startCall(id, index);
+    }
+    if (index !== undefined) {
+      for (let i = this.calls.length - 1; i >= 0; i--) {
+        const call = this.calls[i];
+        if (call && call.index === index) return call;
+      }
+      return this.startCall(undefined, index);
+    }
+    return this.calls.at(-1) ?? this.startCall(undefined, undefined);
+  }
+
+  private startCall(id: string | undefined, index: number | undefined): PendingCall {
+    const call: PendingCall = { id, index, name: "", arguments: "" };
+    this.calls.push(call);
+    return call;
+  }
+}

@@ -1,0 +1,270 @@
+// A scripted OpenAI-compatible chat-completions server on 127.0.0.1 for tests: it replays queued replies in
+// streaming or whole form, splits tool-call arguments across chunks, can mimic Ollama's repeated `index: 0`,
+// answer errors, hang or drop the connection, and records every request for assertions.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ScriptedToolCall {
+  id?: string;
+  name: string;
+  /** An object is serialised; a string is sent as is (so tests can send malformed JSON). */
+  arguments: string | Record<string, unknown>;
+}
+
+/** A normal answer: text and/or tool calls. */
+export interface ModelReply {
+  kind?: "reply";
+  text?: string;
+  toolCalls?: ScriptedToolCall[];
+  finishReason?: string | null;
+  usage?: { prompt: number; completion: number };
+  /** Milliseconds to wait between streamed chunks. */
+  chunkDelayMs?: number;
+}
+
+export type ScriptedReply =
+  | ModelReply
+  | { kind: "error"; status: number; message?: string; headers?: Record<string, string> }
+  /** Accepts the request and never answers (until the server closes). */
+  | { kind: "hang" }
+  /** Streams `afterChunks` chunks of the reply, then destroys the socket. */
+  | { kind: "drop"; afterChunks: number; text: string };
+
+export type ScriptStep = ScriptedReply | ((request: RecordedRequest) => ScriptedReply);
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: ChatBody;
+  /** Raw request body as received, for "the key never appears" assertions. */
+  raw: string;
+}
+
+export interface ChatBody {
+  model: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  messages: Array<{ role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }>;
+  tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
+}
+
+export interface ScriptedLlmOptions {
+  /** Split tool-call arguments into pieces of this many characters (default 7). */
+  argChunkSize?: number;
+  /** Send each tool call whole under `index: 0` with a fresh id, as Ollama does. */
+  ollamaStyle?: boolean;
+  /** Omit `index` from tool-call deltas altogether (LiteLLM's ollama route). */
+  omitIndex?: boolean;
+}
+
+export class ScriptedLlm {
+  readonly requests: RecordedRequest[] = [];
+  private readonly queue: ScriptStep[] = [];
+  private readonly sockets = new Set<import("node:net").Socket>();
+  /** Requests that arrived with nothing left in the script. */
+  unexpected = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly options: ScriptedLlmOptions,
+  ) {}
+
+  static async start(options: ScriptedLlmOptions = {}): Promise<ScriptedLlm> {
+    let instance: ScriptedLlm | undefined;
+    const server = createServer((req, res) => {
+      instance?.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: String(error) } }));
+      });
+    });
+    instance = new ScriptedLlm(server, options);
+    server.on("connection", (socket) => {
+      instance?.sockets.add(socket);
+      socket.on("close", () => instance?.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return instance;
+  }
+
+  /** Base URL to configure as the provider's (ends in /v1). */
+  get baseURL(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/v1`;
+  }
+
+  /** Appends replies, answered one per request in order. */
+  enqueue(...steps: ScriptStep[]): this {
+    this.queue.push(...steps);
+    return this;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+      return;
+    }
+    const body = JSON.parse(raw) as ChatBody;
+    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body, raw };
+    this.requests.push(recorded);
+    const step = this.queue.shift();
+    if (!step) {
+      this.unexpected++;
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: { message: `scripted LLM: no reply left for request ${this.requests.length}` },
+        }),
+      );
+      return;
+    }
+    const reply = typeof step === "function" ? step(recorded) : step;
+    switch (reply.kind) {
+      case "error":
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(JSON.stringify({ error: { message: reply.message ?? `scripted error ${reply.status}` } }));
+        return;
+      case "hang":
+        return;
+      case "drop":
+        return this.drop(res, reply.afterChunks, reply.text, body.model);
+      default:
+        return body.stream ? this.stream(res, reply, body) : this.whole(res, reply, body.model);
+    }
+  }
+
+  private whole(res: ServerResponse, reply: ModelReply, model: string): void {
+    const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
+      id: call.id ?? `call_${this.requests.length}_${i}`,
+      type: "function",
+      function: { name: call.name, arguments: argumentsText(call) },
+    }));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${this.requests.length}`,
+        object: "chat.completion",
+        created: Math.floor(Date.now() / 1000),
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: "assistant",
+              content: reply.text ?? (toolCalls.length ? null : ""),
+              ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+            },
+            finish_reason: finishReason(reply),
+          },
+        ],
+        usage: usageOf(reply),
+      }),
+    );
+  }
+
+  private async stream(res: ServerResponse, reply: ModelReply, body: ChatBody): Promise<void> {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    const chunks = this.chunksFor(reply, body.model);
+    for (const chunk of chunks) {
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
+    }
+    if (body.stream_options?.include_usage) {
+      res.write(`data: ${JSON.stringify(envelope(body.model, [], usageOf(reply)))}\n\n`);
+    }
+    res.end("data: [DONE]\n\n");
+  }
+
+  private async drop(res: ServerResponse, afterChunks: number, text: string, model: string): Promise<void> {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const chunks = this.chunksFor({ text }, model).slice(0, afterChunks);
+    for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    await delay(20);
+    res.destroy();
+  }
+
+  private chunksFor(reply: ModelReply, model: string): unknown[] {
+    const size = this.options.argChunkSize ?? 7;
+    const chunks: unknown[] = [envelope(model, [{ index: 0, delta: { role: "assistant", content: "" } }])];
+    for (const piece of split(reply.text ?? "", 5)) {
+      chunks.push(envelope(model, [{ index: 0, delta: { content: piece } }]));
+    }
+    (reply.toolCalls ?? []).forEach((call, i) => {
+      const id = call.id ?? `call_${this.requests.length}_${i}`;
+      const args = argumentsText(call);
+      const index = this.options.omitIndex ? {} : { index: this.options.ollamaStyle ? 0 : i };
+      if (this.options.ollamaStyle) {
+        const part = { ...index, id, type: "function", function: { name: call.name, arguments: args } };
+        chunks.push(envelope(model, [{ index: 0, delta: { tool_calls: [part] } }]));
+        return;
+      }
+      const head = { ...index, id, type: "function", function: { name: call.name, arguments: "" } };
+      chunks.push(envelope(model, [{ index: 0, delta: { tool_calls: [head] } }]));
+      for (const piece of split(args, size)) {
+        const part = { ...index, function: { arguments: piece } };
+        chunks.push(envelope(model, [{ index: 0, delta: { tool_calls: [part] } }]));
+      }
+    });
+    chunks.push(envelope(model, [{ index: 0, delta: {}, finish_reason: finishReason(reply) }]));
+    return chunks;
+  }
+}
+
+function envelope(model: string, choices: unknown[], usage?: unknown): Record<string, unknown> {
+  return {
+    id: "chatcmpl-scripted",
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices,
+    ...(usage ? { usage } : {}),
+  };
+}
+
+function argumentsText(call: ScriptedToolCall): string {
+  return typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
+}
+
+function finishReason(reply: ModelReply): string | null {
+  if (reply.finishReason !== undefined) return reply.finishReason;
+  return reply.toolCalls?.length ? "tool_calls" : "stop";
+}
+
+function usageOf(reply: ModelReply): Record<string, number> {
+  const usage = reply.usage ?? { prompt: 10, completion: 5 };
+  return {
+    prompt_tokens: usage.prompt,
+    completion_tokens: usage.completion,
+    total_tokens: usage.prompt + usage.completion,
+  };
+}
+
+function split(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on("data", (part: Buffer) => parts.push(part));
+    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
