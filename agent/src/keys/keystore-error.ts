@@ -1,0 +1,30 @@
+// The one error the keystore throws: a stable code for callers to branch on and a message a user can act on.
+// Every message names the file and says what to do; none of them leaks key material.
+
+/** Why the keystore could not be opened or written. */
+export type KeystoreErrorCode =
+  | "wrong-key"
+  | "corrupt"
+  | "unsupported-version"
+  | "insecure-permissions"
+  | "invalid-input"
+  | "io";
+
+/** The keystore file could not be read, decrypted or written, or a caller passed a bad provider or key. */
+export class KeystoreError extends Error {
+  override readonly name = "KeystoreError";
+  constructor(
+    /** What went wrong, for callers that react differently (e.g. exit code 2 on `insecure-permissions`). */
+    readonly code: KeystoreErrorCode,
+    /** The keystore file concerned. */
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static isInstance(error: unknown): error is KeystoreError {
+    return error instanceof Error && error.name === "KeystoreError";
+  }
+}
