@@ -1,0 +1,38 @@
+// What the loop tells its front ends while a turn runs. Front ends render these; the loop never prints.
+// `turn_end` is always the last event of a turn and says why it ended.
+import type { ToolCall, Usage } from "../llm/messages.js";
+import type { ToolResult } from "./tools.js";
+
+export type StopReason =
+  /** The model answered without calling a tool. */
+  | "done"
+  /** The step cap was reached. */
+  | "max_steps"
+  /** The model kept repeating a call after being told. */
+  | "repeated_calls"
+  /** The user interrupted (Ctrl-C). */
+  | "aborted"
+  /** The LLM could not be reached or refused, after retries. */
+  | "llm_error";
+
+export type AgentEvent =
+  | { type: "step_start"; step: number; maxSteps: number }
+  | { type: "text_delta"; text: string }
+  | { type: "retry"; retry: number; delayMs: number; reason: string }
+  | { type: "tool_start"; callId: string; name: string; args: Record<string, unknown> | undefined }
+  | { type: "tool_progress"; callId: string; name: string; chunk: string }
+  | { type: "tool_end"; callId: string; name: string; result: ToolResult; durationMs: number }
+  | { type: "usage"; step: Usage; total: Usage }
+  | { type: "turn_end"; result: TurnResult };
+
+export interface TurnResult {
+  reason: StopReason;
+  /** The model's final answer (reason `done`), else the text of its last reply, possibly empty. */
+  text: string;
+  /** One line for the user when the turn did not end normally. */
+  message?: string;
+  /** LLM requests made in this turn. */
+  steps: number;
+}
+
+export type EmitEvent = (event: AgentEvent) => void;

@@ -1,0 +1,126 @@
+// The conversation the model sees: a token budget with pruning of whole old turns, and pair integrity
+// (every assistant tool call has exactly one result, in order), so what we send is always a valid history.
+import type { ChatMessage } from "../llm/messages.js";
+
+export interface HistoryOptions {
+  /** Rough token budget for the messages (not counting the system prompt). */
+  budgetTokens: number;
+  /** Called for every appended message (the session log listens). */
+  onAppend?: (message: ChatMessage) => void;
+}
+
+/** ~4 characters per token plus a per-message overhead: good enough to stay under a context window. */
+export function estimateTokens(message: ChatMessage): number {
+  let chars = message.content?.length ?? 0;
+  if (message.role === "assistant") {
+    for (const call of message.tool_calls ?? [])
+      chars += call.function.name.length + call.function.arguments.length;
+  }
+  return Math.ceil(chars / 4) + 4;
+}
+
+export class History {
+  private items: ChatMessage[] = [];
+  private droppedMessages = 0;
+
+  constructor(private readonly options: HistoryOptions) {}
+
+  get messages(): readonly ChatMessage[] {
+    return this.items;
+  }
+
+  /** Messages dropped by pruning since the last clear. */
+  get dropped(): number {
+    return this.droppedMessages;
+  }
+
+  append(...messages: ChatMessage[]): void {
+    for (const message of messages) {
+      this.items.push(message);
+      this.options.onAppend?.(message);
+    }
+  }
+
+  /** Replaces everything (resume); repairs pairs a crash may have left incomplete. */
+  restore(messages: ChatMessage[]): void {
+    this.items = repairToolPairs(messages);
+    this.droppedMessages = 0;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.droppedMessages = 0;
+  }
+
+  totalTokens(): number {
+    return this.items.reduce((sum, message) => sum + estimateTokens(message), 0);
+  }
+
+  /**
+   * Prunes to the budget and returns what to send. Whole turns go first (oldest first, never the current one);
+   * if the current turn alone is too big, its oldest completed tool steps go, never splitting a call from its
+   * result and never the user's request.
+   */
+  prune(): readonly ChatMessage[] {
+    let total = this.totalTokens();
+    const budget = this.options.budgetTokens;
+    while (total > budget) {
+      const cut = this.oldestRemovableSpan();
+      if (!cut) break;
+      const removed = this.items.splice(cut.start, cut.end - cut.start);
+      this.droppedMessages += removed.length;
+      total -= removed.reduce((sum, message) => sum + estimateTokens(message), 0);
+    }
+    return this.items;
+  }
+
+  private oldestRemovableSpan(): { start: number; end: number } | undefined {
+    const userIndexes = this.items.flatMap((m, i) => (m.role === "user" ? [i] : []));
+    // A whole earlier turn: from its user message to the next user message.
+    if (userIndexes.length >= 2) return { start: userIndexes[0] ?? 0, end: userIndexes[1] ?? 0 };
+    // Within the only turn: the oldest assistant tool step and its results, if a later message remains.
+    const first = this.items.findIndex((m) => m.role === "assistant");
+    if (first < 0) return undefined;
+    let end = first + 1;
+    while (this.items[end]?.role === "tool") end++;
+    return end < this.items.length ? { start: first, end } : undefined;
+  }
+}
+
+/**
+ * Makes a history valid for any OpenAI-compatible server: each assistant tool call is followed by exactly one
+ * result in call order; a missing result is filled with a note, stray or duplicate results are dropped.
+ */
+export function repairToolPairs(messages: readonly ChatMessage[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (!message || message.role === "tool") continue; // results are consumed with their call below
+    out.push(message);
+    if (message.role !== "assistant" || !message.tool_calls?.length) continue;
+    const results = new Map<string, ChatMessage>();
+    let j = i + 1;
+    for (; j < messages.length && messages[j]?.role === "tool"; j++) {
+      const result = messages[j];
+      if (result?.role === "tool" && !results.has(result.tool_call_id))
+        results.set(result.tool_call_id, result);
+    }
+    for (const call of message.tool_calls) {
+      out.push(
+        results.get(call.id) ?? {
+          role: "tool",
+          tool_call_id: call.id,
+          content: "No result was recorded for this call (the session was interrupted).",
+        },
+      );
+    }
+    i = j - 1;
+  }
+  return out;
+}
+
+/** True when every tool call has exactly one result right after its assistant message, in order. */
+export function hasValidToolPairs(messages: readonly ChatMessage[]): boolean {
+  const repaired = repairToolPairs(messages);
+  return repaired.length === messages.length && repaired.every((m, i) => m === messages[i]);
+}

@@ -1,0 +1,26 @@
+// The system prompt: short and exact. Which tools exist (their schemas travel separately), where the
+// workspace is, and how to finish. Sections from skills and playbooks are appended per turn.
+
+export interface SystemPromptInput {
+  workspaceRoot: string;
+  toolNames: readonly string[];
+  /** Extra sections (available skills, playbooks chosen for this turn), already formatted. */
+  sections?: readonly string[];
+  /** Messages dropped from the start of the conversation to fit the budget. */
+  droppedMessages?: number;
+}
+
+export function buildSystemPrompt(input: SystemPromptInput): string {
+  const lines = [
+    "You are a coding agent. You work on the files in the workspace with the tools below.",
+    `Workspace root: ${input.workspaceRoot} (tool paths are relative to it; nothing outside it is reachable).`,
+    `Tools: ${input.toolNames.join(", ") || "none"}.`,
+    "Look before you change: read the relevant files first. Keep edits small and exact, then check them by " +
+      "running the code or its tests.",
+    "When the task is done, or you need the user, reply with a short answer and no tool call.",
+  ];
+  if (input.droppedMessages) {
+    lines.push(`(${input.droppedMessages} earlier messages were dropped to fit the context budget.)`);
+  }
+  return [lines.join("\n"), ...(input.sections ?? [])].join("\n\n");
+}

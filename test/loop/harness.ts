@@ -1,0 +1,65 @@
+// Wires an AgentLoop to the scripted LLM server and in-memory tools, the way main.ts wires the real parts.
+import { createChatModel } from "../../agent/src/llm/client.js";
+import type { ChatMessage } from "../../agent/src/llm/messages.js";
+import { AgentLoop } from "../../agent/src/loop/agent-loop.js";
+import type { AgentEvent } from "../../agent/src/loop/events.js";
+import { History } from "../../agent/src/loop/history.js";
+import type { ToolSource } from "../../agent/src/loop/tools.js";
+import { ScriptedLlm, type ScriptedLlmOptions } from "../support/scripted-llm.js";
+
+export interface Harness {
+  llm: ScriptedLlm;
+  loop: AgentLoop;
+  history: History;
+  events: AgentEvent[];
+  run(input: string, signal?: AbortSignal): ReturnType<AgentLoop["runTurn"]>;
+  /** Message lists of every request the server saw, without the system prompt. */
+  sentHistories(): ChatMessage[][];
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  tools: ToolSource,
+  options: {
+    maxSteps?: number;
+    budgetTokens?: number;
+    llm?: ScriptedLlmOptions;
+    scrub?: (t: string) => string;
+  } = {},
+): Promise<Harness> {
+  const llm = await ScriptedLlm.start(options.llm);
+  const history = new History({ budgetTokens: options.budgetTokens ?? 100_000 });
+  const model = createChatModel({
+    provider: {
+      name: "scripted",
+      baseURL: llm.baseURL,
+      defaultModel: "m",
+      keyName: "scripted",
+      requiresKey: false,
+      stream: true,
+    },
+    model: "scripted-model",
+    apiKey: () => undefined,
+    timeoutMs: 5_000,
+    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  const loop = new AgentLoop({
+    model: () => model,
+    tools,
+    history,
+    workspaceRoot: "/workspace",
+    maxSteps: options.maxSteps ?? 30,
+    scrub: options.scrub ?? ((text) => text),
+  });
+  const events: AgentEvent[] = [];
+  return {
+    llm,
+    loop,
+    history,
+    events,
+    run: (input, signal = new AbortController().signal) =>
+      loop.runTurn(input, { signal, emit: (event) => events.push(event) }),
+    sentHistories: () => llm.requests.map((r) => r.body.messages.slice(1) as ChatMessage[]),
+    close: () => llm.close(),
+  };
+}
