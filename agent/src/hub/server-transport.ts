@@ -1,0 +1,40 @@
+// Opens a transport to one mcp.json server: Streamable HTTP with its headers, or a child process whose
+// environment holds only PATH, HOME, LANG and the entry's own `env`, never the agent's secrets.
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
+import type { HubLogger } from "./hub-logger.js";
+import type { McpServerConfig } from "./mcp-config.js";
+import type { OpenedTransport } from "./server-connection.js";
+
+/** A new, unstarted transport to `server`. */
+export function openServerTransport(server: McpServerConfig, logger: HubLogger): OpenedTransport {
+  switch (server.transport) {
+    case "http":
+      return {
+        transport: new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: { headers: server.headers },
+          // A server that restarted is handled by reconnecting, so the SSE stream need not retry for long.
+          reconnectionOptions: {
+            maxRetries: 2,
+            initialReconnectionDelay: 500,
+            maxReconnectionDelay: 2_000,
+            reconnectionDelayGrowFactor: 2,
+          },
+        }),
+        description: server.url,
+      };
+    case "stdio": {
+      const options = {
+        command: server.command,
+        args: server.args,
+        env: { ...minimalEnvironment(), ...server.env },
+        label: `MCP server "${server.name}"`,
+        logger,
+      };
+      const transport = new ChildProcessTransport(
+        server.cwd === undefined ? options : { ...options, cwd: server.cwd },
+      );
+      return { transport, description: [server.command, ...server.args].join(" ") };
+    }
+  }
+}

@@ -1,0 +1,212 @@
+// The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
+// mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
+import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
+import type { SandboxLauncher } from "../sandbox/launcher.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
+import { nearToolNames, UnknownToolError } from "./hub-errors.js";
+import { type HubLogger, silentLogger } from "./hub-logger.js";
+import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
+import { ServerConnection, type ToolServerStatus } from "./server-connection.js";
+import { openServerTransport } from "./server-transport.js";
+import type { HubTool } from "./tool-names.js";
+
+export interface ToolHubOptions {
+  /** Starts the toolhost that serves the built-in tools; absent: no built-ins (a hub of mcp.json servers). */
+  launcher?: SandboxLauncher;
+  /** Servers from mcp.json (see loadMcpConfig). */
+  servers: McpServerConfig[];
+  /** Where the hub logs; it never prints. */
+  logger?: HubLogger;
+  /** The toolhost's longest shell timeout; the toolhost's call timeout is 120 s more. Default 600 s. */
+  shellMaxTimeoutMs?: number;
+  /** Toolhost call timeout without progress. Default 120 s + shellMaxTimeoutMs. */
+  toolhostCallTimeoutMs?: number;
+  /** Server call timeout without progress. Default 60 s. */
+  serverCallTimeoutMs?: number;
+  /** A call reporting progress still fails after this many times its timeout. Default 3. */
+  progressTimeoutFactor?: number;
+  /** Budget for starting the toolhost and listing its tools. Default 30 s. */
+  toolhostConnectTimeoutMs?: number;
+  /** Budget for connecting to one server and listing its tools. Default 5 s. */
+  serverConnectTimeoutMs?: number;
+  /** Reconnect spacing while a server is down. Default 1 s doubling to 30 s, with jitter. */
+  backoff?: BackoffPolicy;
+}
+
+interface Route {
+  connection: ServerConnection;
+  tool: HubTool;
+}
+
+function sandboxNotice(reason: string): string {
+  return `[The sandbox was restarted because ${reason}. Workspace files are kept; running processes and shell state were lost.]`;
+}
+
+export class ToolHub implements ToolSource {
+  private readonly logger: HubLogger;
+  private readonly toolhost: ServerConnection | undefined;
+  private servers: ServerConnection[] = [];
+  private serverConfigs = new Map<string, string>();
+  private started: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ToolHubOptions) {
+    this.logger = options.logger ?? silentLogger;
+    const launcher = options.launcher;
+    if (launcher) {
+      const callTimeoutMs = options.toolhostCallTimeoutMs ?? 120_000 + (options.shellMaxTimeoutMs ?? 600_000);
+      this.toolhost = new ServerConnection({
+        name: TOOLHOST_NAME,
+        kind: "sandbox",
+        prefix: null,
+        open: () => launcher.launch(),
+        connectTimeoutMs: options.toolhostConnectTimeoutMs ?? 30_000,
+        callTimeoutMs,
+        maxCallTimeoutMs: callTimeoutMs * (options.progressTimeoutFactor ?? 3),
+        backoff: options.backoff ?? DEFAULT_BACKOFF,
+        // Lazy: the REPL is ready before the sandbox; a dead toolhost is relaunched by the next list or call.
+        backgroundReconnect: false,
+        restartNotice: sandboxNotice,
+        logger: this.logger,
+      });
+    }
+    this.setServers(options.servers);
+  }
+
+  /**
+   * Connects to every mcp.json server in parallel, each within its connect timeout. Never throws: a server
+   * that is down keeps retrying in the background. Called by the first listTools() if not before.
+   */
+  start(): Promise<void> {
+    this.started ??= Promise.all(this.servers.map((server) => server.ensureUp(true))).then(() => undefined);
+    return this.started;
+  }
+
+  async listTools(_signal?: AbortSignal): Promise<ToolSpec[]> {
+    if (this.closed) return [];
+    await Promise.all([this.toolhost?.ensureUp(false), this.start()]);
+    return this.routes(true).map(({ tool }) => ({
+      name: tool.exposedName,
+      description: tool.description,
+      parameters: tool.parameters,
+    }));
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, options: ToolCallOptions): Promise<ToolResult> {
+    // Also searches servers that are down, so a call to a dead toolhost relaunches it.
+    const routes = this.routes(false);
+    const route = routes.find(({ tool }) => tool.exposedName === name);
+    if (!route) {
+      const known = this.routes(true).map(({ tool }) => tool.exposedName);
+      throw new UnknownToolError(name, nearToolNames(name, known));
+    }
+    return route.connection.callTool(route.tool, args, options);
+  }
+
+  /** One entry per server, the toolhost first, for /tools. */
+  status(): ToolServerStatus[] {
+    const shadowed = this.shadowedTools();
+    return this.connections().map((connection) => {
+      const status = connection.status();
+      const lost = shadowed.get(connection.name) ?? [];
+      status.tools = status.tools.filter((tool) => !lost.includes(tool));
+      status.dropped.push(
+        ...lost.map((tool) => ({ mcpName: tool, reason: "shadows a built-in or another server's tool" })),
+      );
+      return status;
+    });
+  }
+
+  /**
+   * For /reload: applies a new server list when given (servers whose entry changed are reconnected), re-reads
+   * the tool lists of servers that are up and retries those that are down, now.
+   */
+  async reload(servers?: McpServerConfig[]): Promise<ToolServerStatus[]> {
+    if (this.closed) return this.status();
+    if (servers) await this.replaceServers(servers);
+    await Promise.all(
+      this.connections().map((connection) =>
+        connection.isUp() ? connection.refresh() : connection.ensureUp(connection !== this.toolhost),
+      ),
+    );
+    return this.status();
+  }
+
+  /** Disconnects every server, stops the sandbox and all timers. Idempotent, never throws. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.connections().map((connection) => connection.close()));
+    await this.options.launcher?.dispose().catch(() => undefined);
+  }
+
+  private connections(): ServerConnection[] {
+    return this.toolhost ? [this.toolhost, ...this.servers] : [...this.servers];
+  }
+
+  /** Tool routes in priority order (built-ins first); a name already taken is never routed to a later server. */
+  private routes(upOnly: boolean): Route[] {
+    const routes: Route[] = [];
+    const taken = new Set<string>();
+    for (const connection of this.connections()) {
+      if (upOnly && !connection.isUp()) continue;
+      for (const tool of connection.knownTools()) {
+        if (taken.has(tool.exposedName)) continue;
+        taken.add(tool.exposedName);
+        routes.push({ connection, tool });
+      }
+    }
+    return routes;
+  }
+
+  private shadowedTools(): Map<string, string[]> {
+    const winners = new Map(this.routes(false).map(({ connection, tool }) => [tool.exposedName, connection]));
+    const shadowed = new Map<string, string[]>();
+    for (const connection of this.connections()) {
+      for (const tool of connection.knownTools()) {
+        if (winners.get(tool.exposedName) === connection) continue;
+        shadowed.set(connection.name, [...(shadowed.get(connection.name) ?? []), tool.exposedName]);
+      }
+    }
+    return shadowed;
+  }
+
+  private createServer(config: McpServerConfig): ServerConnection {
+    const callTimeoutMs = this.options.serverCallTimeoutMs ?? 60_000;
+    return new ServerConnection({
+      name: config.name,
+      kind: config.transport,
+      prefix: config.name,
+      open: async () => openServerTransport(config, this.logger),
+      connectTimeoutMs: this.options.serverConnectTimeoutMs ?? 5_000,
+      callTimeoutMs,
+      maxCallTimeoutMs: callTimeoutMs * (this.options.progressTimeoutFactor ?? 3),
+      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      backgroundReconnect: true,
+      restartNotice: (reason) =>
+        `[Reconnected to MCP server "${config.name}" after: ${reason}. State the server kept may be lost.]`,
+      logger: this.logger,
+    });
+  }
+
+  private setServers(configs: McpServerConfig[]): void {
+    this.servers = configs.map((config) => this.createServer(config));
+    this.serverConfigs = new Map(configs.map((config) => [config.name, JSON.stringify(config)]));
+  }
+
+  private async replaceServers(configs: McpServerConfig[]): Promise<void> {
+    const previous = new Map(this.servers.map((server) => [server.name, server]));
+    const next: ServerConnection[] = [];
+    for (const config of configs) {
+      const existing = previous.get(config.name);
+      if (existing && this.serverConfigs.get(config.name) === JSON.stringify(config)) {
+        next.push(existing);
+        previous.delete(config.name);
+      } else {
+        next.push(this.createServer(config));
+      }
+    }
+    await Promise.all([...previous.values()].map((server) => server.close()));
+    this.servers = next;
+    this.serverConfigs = new Map(configs.map((config) => [config.name, JSON.stringify(config)]));
+  }
+}

@@ -1,0 +1,57 @@
+// The local sandbox launcher: runs the toolhost as a child process of the agent, for development and tests.
+// It is no security boundary; it only keeps secrets out (an environment built from scratch) and no strays.
+import { stat } from "node:fs/promises";
+import { ChildProcessTransport, minimalEnvironment } from "../hub/child-process-transport.js";
+import type { HubLogger } from "../hub/hub-logger.js";
+import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
+import { resolveToolhostCommand, type ToolhostCommand, type ToolhostFlags } from "./toolhost-command.js";
+
+export interface LocalLauncherOptions extends ToolhostFlags {
+  /** Runs this instead of the toolhost next to the agent's code (tests, a custom toolhost). */
+  command?: ToolhostCommand;
+  /** Receives the toolhost's stderr at debug level. */
+  logger?: HubLogger;
+}
+
+export class LocalLauncher implements SandboxLauncher {
+  readonly kind = "local" as const;
+  private current: ChildProcessTransport | undefined;
+
+  constructor(private readonly options: LocalLauncherOptions) {}
+
+  /** Pid of the running toolhost, once its transport has started. */
+  get pid(): number | undefined {
+    return this.current?.pid;
+  }
+
+  async launch(): Promise<SandboxHandle> {
+    await this.dispose();
+    const { workspace } = this.options;
+    const isDirectory = await stat(workspace).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (!isDirectory) {
+      throw new SandboxError(
+        `The workspace ${workspace} is not a directory; create it or pass --workspace DIR.`,
+      );
+    }
+    const { command, args } = this.options.command ?? resolveToolhostCommand(this.options);
+    const transport = new ChildProcessTransport({
+      command,
+      args,
+      env: minimalEnvironment(),
+      cwd: workspace,
+      label: "the toolhost",
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+    });
+    this.current = transport;
+    return { transport, description: `local process in ${workspace} (no isolation)` };
+  }
+
+  async dispose(): Promise<void> {
+    const transport = this.current;
+    this.current = undefined;
+    await transport?.close().catch(() => undefined);
+  }
+}
