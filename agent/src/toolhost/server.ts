@@ -1,0 +1,131 @@
+// Builds the toolhost MCP server for one workspace: registers the built-in tool descriptors, turns every
+// throw into an `isError` result, wires cancellation and progress, and kills running commands on dispose.
+import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import { ProcessGroups } from "./process-groups.js";
+import { ProgressBatcher } from "./progress-batcher.js";
+import { type ToolCallContext, type ToolDescriptor, ToolInputError } from "./tool-descriptor.js";
+import { createEditFileTool } from "./tools/edit-file.js";
+import { createListFilesTool } from "./tools/list-files.js";
+import { createReadFileTool } from "./tools/read-file.js";
+import { createShellTool } from "./tools/shell.js";
+import { createWriteFileTool } from "./tools/write-file.js";
+import type { Workspace } from "./workspace.js";
+import { WorkspaceError } from "./workspace-error.js";
+
+/** Version the toolhost reports in the MCP handshake. */
+export const TOOLHOST_VERSION = "0.1.0";
+
+export interface ToolhostOptions {
+  /** The workspace every tool is confined to. */
+  workspace: Workspace;
+  /** Environment for shell commands: the toolhost's own, which its launcher built from scratch. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** shell's default timeout in seconds. */
+  shellTimeoutSeconds: number;
+  /** Largest shell timeout the model may ask for, in seconds. */
+  shellMaxTimeoutSeconds: number;
+  /** Where dynamic tools live; loaded by a later feature (dynamic.ts), carried here so main.ts passes it once. */
+  dynamicToolsDir?: string;
+  /** Where unexpected tool failures are reported (stderr in main.ts; never stdout, the MCP channel). */
+  logError?: (message: string) => void;
+}
+
+/** A toolhost server, not yet connected to a transport. */
+export interface Toolhost {
+  /** The MCP server; `connect()` it to a transport. */
+  server: McpServer;
+  /** Registers one more tool (before or after connect: the SDK then sends tools/list_changed). */
+  addTool: <Shape extends z.ZodRawShape>(descriptor: ToolDescriptor<Shape>) => RegisteredTool;
+  /** Kills every process group commands started (background ones too) and closes the server. Must not throw. */
+  dispose: () => Promise<void>;
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+/** Builds the toolhost for `options.workspace` with the five built-in tools registered. */
+export function createToolhost(options: ToolhostOptions): Toolhost {
+  const server = new McpServer(
+    { name: "toolhost", version: TOOLHOST_VERSION },
+    { capabilities: { tools: { listChanged: true } } },
+  );
+  const processGroups = new ProcessGroups();
+  const shutdown = new AbortController();
+  const logError = options.logError ?? (() => undefined);
+
+  const addTool = <Shape extends z.ZodRawShape>(descriptor: ToolDescriptor<Shape>): RegisteredTool => {
+    // Widened for the SDK's generics; the SDK validates args against this very shape before calling us.
+    const inputSchema: z.ZodRawShape = descriptor.inputShape;
+    return server.registerTool(
+      descriptor.name,
+      { description: descriptor.description, inputSchema },
+      async (rawArgs, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+        const args = rawArgs as z.infer<z.ZodObject<Shape>>;
+        const progressToken = extra._meta?.progressToken;
+        const batcher =
+          progressToken === undefined
+            ? undefined
+            : new ProgressBatcher((message, progress) =>
+                extra.sendNotification({
+                  method: "notifications/progress",
+                  params: { progressToken, progress, message },
+                }),
+              );
+        const signal = AbortSignal.any([extra.signal, shutdown.signal]);
+        const context: ToolCallContext = {
+          signal,
+          ...(batcher === undefined ? {} : { reportProgress: (text: string) => batcher.push(text) }),
+        };
+        try {
+          const outcome = await descriptor.handler(args, context);
+          await batcher?.finish();
+          return { content: [{ type: "text", text: outcome.text }], isError: outcome.isError === true };
+        } catch (error) {
+          await batcher?.finish();
+          if (WorkspaceError.isInstance(error) || ToolInputError.isInstance(error)) {
+            return errorResult(error.message);
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          logError(
+            `toolhost: ${descriptor.name} failed unexpectedly: ${error instanceof Error ? error.stack : message}`,
+          );
+          return errorResult(
+            `${descriptor.name} failed unexpectedly: ${message}. Try again or use another tool.`,
+          );
+        }
+      },
+    );
+  };
+
+  const { workspace } = options;
+  addTool(createListFilesTool({ workspace }));
+  addTool(createReadFileTool({ workspace }));
+  addTool(createWriteFileTool({ workspace }));
+  addTool(createEditFileTool({ workspace }));
+  addTool(
+    createShellTool({
+      workspace,
+      processGroups,
+      env: options.env,
+      defaultTimeoutSeconds: options.shellTimeoutSeconds,
+      maxTimeoutSeconds: options.shellMaxTimeoutSeconds,
+    }),
+  );
+
+  let disposed = false;
+  return {
+    server,
+    addTool,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      shutdown.abort();
+      processGroups.killAll();
+      await server.close().catch(() => undefined);
+    },
+  };
+}
