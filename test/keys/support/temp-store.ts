@@ -32,3 +32,6 @@ export async function caught(action: () => Promise<unknown>): Promise<unknown> {
   }
   throw new Error("expected the action to throw");
 }
+
+/** The two values the crash-test writer alternates between; after a kill the store must hold one of them. */
+export const CRASH_VERSIONS = ["sk-version-A-0123456789abcdef", "sk-version-B-fedcba9876543210"] as const;
