@@ -79,9 +79,14 @@ function diffOps(a: string[], b: string[]): Op[] {
   return [...a.slice(0, head).map(equal), ...middle, ...a.slice(a.length - tail).map(equal)];
 }
 
+// A final newline ends the last line; it does not start an empty one.
+function toLines(text: string): string[] {
+  return (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
+}
+
 /** A unified diff of `before` → `after` (LF line endings), at most `maxLines` lines long. */
 export function unifiedDiff(path: string, before: string, after: string, maxLines = 80): string {
-  const ops = diffOps(before.split("\n"), after.split("\n"));
+  const ops = diffOps(toLines(before), toLines(after));
   const changed = ops.flatMap((op, index) => (op.kind === "equal" ? [] : [index]));
   const out = [`--- a/${path}`, `+++ b/${path}`];
   let cursor = 0;

@@ -108,6 +108,12 @@ export class Workspace {
     try {
       handle = await open(real, READ_FLAGS);
     } catch (error) {
+      // Sockets (and devices without a driver) cannot be opened at all: say what they are.
+      const code = errorCode(error);
+      if (code === "ENXIO" || code === "ENODEV" || code === "EOPNOTSUPP") {
+        const special = describeSpecial(await lstat(real)) ?? "not a regular file";
+        throw new WorkspaceError(input, "special-file", `${input} is ${special}; refused.`, { cause: error });
+      }
       throw this.openError(input, error);
     }
     try {
