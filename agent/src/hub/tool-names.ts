@@ -46,7 +46,8 @@ export function exposedToolName(prefix: string | null, mcpName: string): string 
 export function capDescription(description: string | undefined): string {
   const text = (description ?? "").trim();
   if (text.length <= MAX_DESCRIPTION_CHARS) return text;
-  return `${text.slice(0, MAX_DESCRIPTION_CHARS - 14)} [description cut]`;
+  const note = " [description cut]";
+  return `${text.slice(0, MAX_DESCRIPTION_CHARS - note.length)}${note}`;
 }
 
 /**
