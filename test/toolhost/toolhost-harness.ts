@@ -1,5 +1,6 @@
 // Test harness for the toolhost: real temp directories (a workspace, an outside directory and a sibling with a
 // shared name prefix) and the real server, in-process over InMemoryTransport or spawned over real stdio.
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -85,4 +86,36 @@ export async function startInProcess(
       await toolhost.dispose();
     },
   };
+}
+
+/** Live (not zombie) processes whose command line contains `marker`. */
+export function liveProcessesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\u0000", " ");
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (cmdline.includes(marker) && state !== "Z") found.push(Number(entry));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return found;
+}
+
+/** Polls until `check` holds or `timeoutMs` passes; returns whether it held. Generous, never a timing assert. */
+export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+/** A `sleep` duration no other process on the machine uses, to find our processes by command line. */
+export function uniqueSleep(): string {
+  return `${1000 + Math.floor(Math.random() * 8000)}.${Math.floor(Math.random() * 1e6)}`;
 }
