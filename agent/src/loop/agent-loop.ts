@@ -68,6 +68,12 @@ export class AgentLoop {
       let streamed = "";
       try {
         tools = await this.options.tools.listTools(signal);
+      } catch (error) {
+        if (signal.aborted) return end("aborted", step - 1, "Interrupted.");
+        const reason = error instanceof Error ? error.message : String(error);
+        return end("sandbox_error", step - 1, `The tools are unavailable: ${reason}`);
+      }
+      try {
         const model = this.options.model();
         response = await model.chat({
           messages: this.requestMessages(tools, sections),

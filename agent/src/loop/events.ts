@@ -13,7 +13,9 @@ export type StopReason =
   /** The user interrupted (Ctrl-C). */
   | "aborted"
   /** The LLM could not be reached or refused, after retries. */
-  | "llm_error";
+  | "llm_error"
+  /** The tools could not be listed: the sandbox could not be started or was lost. */
+  | "sandbox_error";
 
 export type AgentEvent =
   | { type: "step_start"; step: number; maxSteps: number }

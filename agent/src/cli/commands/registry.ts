@@ -1,0 +1,22 @@
+// The slash commands the REPL knows, in the order /help lists them.
+import { byeCommand } from "./bye.js";
+import { clearCommand } from "./clear.js";
+import type { SlashCommand } from "./command.js";
+import { createHelpCommand } from "./help.js";
+import { providerCommand } from "./provider.js";
+import { providersCommand } from "./providers.js";
+import { toolsCommand } from "./tools.js";
+
+export function builtinCommands(extra: readonly SlashCommand[] = []): SlashCommand[] {
+  const commands: SlashCommand[] = [];
+  commands.push(
+    createHelpCommand(() => commands),
+    clearCommand,
+    toolsCommand,
+    providersCommand,
+    providerCommand,
+    ...extra,
+    byeCommand,
+  );
+  return commands;
+}

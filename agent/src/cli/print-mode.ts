@@ -1,0 +1,56 @@
+// `agent -p "task"`: one task, the final answer on stdout and activity on stderr, or with --json one event
+// per line on stdout. The exit code says how the turn ended (DESIGN §3).
+import type { Writable } from "node:stream";
+import type { AgentSession } from "../agent-session.js";
+import type { AgentEvent, StopReason } from "../loop/events.js";
+import { createRenderer } from "./render.js";
+import type { Terminal } from "./terminal.js";
+
+export const exitCodes: Record<StopReason, number> = {
+  done: 0,
+  llm_error: 1,
+  sandbox_error: 1,
+  max_steps: 3,
+  repeated_calls: 3,
+  aborted: 130,
+};
+
+export interface PrintModeOptions {
+  session: AgentSession;
+  term: Terminal;
+  task: string;
+  json: boolean;
+  stdout: Writable;
+  scrub: (text: string) => string;
+}
+
+export async function runPrintMode(options: PrintModeOptions): Promise<number> {
+  const { session, term, task, json } = options;
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
+  const writeJson = (value: unknown) => options.stdout.write(`${options.scrub(JSON.stringify(value))}\n`);
+  const emit = json ? (event: AgentEvent) => writeJson(event) : createRenderer(term, { mode: "print" });
+  try {
+    const result = await session.prompt(task, controller.signal, emit);
+    const exitCode = exitCodes[result.reason];
+    if (json) {
+      writeJson({
+        type: "result",
+        reason: result.reason,
+        text: result.text,
+        steps: result.steps,
+        usage: session.usage,
+        exitCode,
+        sessionId: session.sessionId,
+      });
+    } else if (result.text) {
+      term.line(result.text);
+    }
+    return exitCode;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
+  }
+}

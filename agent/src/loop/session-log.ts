@@ -1,0 +1,132 @@
+// Sessions on disk: one JSONL file per session under the sessions dir, a header line then one line per
+// message (with usage where known). Appends are synchronous so a crash loses nothing; every line is scrubbed.
+
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { ChatMessage, Usage } from "../llm/messages.js";
+
+export const SESSION_FORMAT = "ts-coding-agent/session";
+
+export type SessionLine =
+  | {
+      type: "session";
+      format: string;
+      version: 1;
+      id: string;
+      createdAt: string;
+      workspace: string;
+      provider: string;
+      model: string;
+    }
+  | { type: "message"; at: string; message: ChatMessage; usage?: Usage }
+  | { type: "clear"; at: string }
+  | {
+      type: "skill_run";
+      at: string;
+      skill: string;
+      args: Record<string, unknown>;
+      durationMs: number;
+      outcome: string;
+    };
+
+export class SessionNotFoundError extends Error {
+  override readonly name = "SessionNotFoundError";
+  static isInstance(error: unknown): error is SessionNotFoundError {
+    return error instanceof Error && error.name === "SessionNotFoundError";
+  }
+}
+
+export interface SessionHeader {
+  workspace: string;
+  provider: string;
+  model: string;
+}
+
+export class SessionLog {
+  private constructor(
+    readonly id: string,
+    readonly path: string,
+    private readonly scrub: (text: string) => string,
+  ) {}
+
+  static create(dir: string, header: SessionHeader, scrub: (text: string) => string): SessionLog {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const now = new Date();
+    const id = `${now.toISOString().replace(/[:.]/g, "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
+    const log = new SessionLog(id, join(dir, `${id}.jsonl`), scrub);
+    log.write({
+      type: "session",
+      format: SESSION_FORMAT,
+      version: 1,
+      id,
+      createdAt: now.toISOString(),
+      ...header,
+    });
+    return log;
+  }
+
+  /**
+   * Reopens a session (`latest` or an id) to append to it, returning the messages after its last /clear.
+   * Throws SessionNotFoundError listing the newest sessions when there is no such session.
+   */
+  static resume(
+    dir: string,
+    which: string,
+    scrub: (text: string) => string,
+  ): { log: SessionLog; messages: ChatMessage[] } {
+    const ids = listSessions(dir);
+    const id =
+      which === "latest"
+        ? ids[0]
+        : ids.find((candidate) => candidate === which || candidate.startsWith(which));
+    if (!id) {
+      const known = ids.slice(0, 5).join(", ");
+      throw new SessionNotFoundError(
+        which === "latest"
+          ? `No session to resume in ${dir}; start one without --resume.`
+          : `No session "${which}" in ${dir}.${known ? ` Newest: ${known}.` : ""} Use --resume alone for the latest.`,
+      );
+    }
+    const path = join(dir, `${id}.jsonl`);
+    let messages: ChatMessage[] = [];
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      let parsed: SessionLine;
+      try {
+        parsed = JSON.parse(line) as SessionLine;
+      } catch {
+        continue; // a torn last line from a crash: everything before it is intact
+      }
+      if (parsed.type === "message") messages.push(parsed.message);
+      if (parsed.type === "clear") messages = [];
+    }
+    return { log: new SessionLog(id, path, scrub), messages };
+  }
+
+  append(message: ChatMessage, usage?: Usage): void {
+    this.write({ type: "message", at: new Date().toISOString(), message, ...(usage ? { usage } : {}) });
+  }
+
+  clear(): void {
+    this.write({ type: "clear", at: new Date().toISOString() });
+  }
+
+  skillRun(skill: string, args: Record<string, unknown>, durationMs: number, outcome: string): void {
+    this.write({ type: "skill_run", at: new Date().toISOString(), skill, args, durationMs, outcome });
+  }
+
+  private write(line: SessionLine): void {
+    appendFileSync(this.path, `${this.scrub(JSON.stringify(line))}\n`, { mode: 0o600 });
+  }
+}
+
+/** Session ids, newest first. */
+export function listSessions(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".jsonl"))
+    .map((name) => ({ id: name.slice(0, -".jsonl".length), mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime || (a.id < b.id ? 1 : -1))
+    .map((entry) => entry.id);
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
+// → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AgentSession } from "./agent-session.js";
+import { builtinCommands } from "./cli/commands/registry.js";
+import { runPrintMode } from "./cli/print-mode.js";
+import { runRepl } from "./cli/repl.js";
+import { Terminal } from "./cli/terminal.js";
+import { usageText } from "./cli/usage.js";
+import { appRoot, type Config, ConfigError, loadConfig } from "./config.js";
+import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
+import { ToolHub } from "./hub/tool-hub.js";
+import { Keystore } from "./keys/keystore.js";
+import { KeystoreError } from "./keys/keystore-error.js";
+import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
+import { ProviderSession } from "./llm/session.js";
+import { createLogger } from "./log.js";
+import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
+import { createLauncher } from "./sandbox/create-launcher.js";
+
+async function main(argv: string[]): Promise<number> {
+  const config = loadConfig(argv, process.env);
+  if (config.mode.kind === "help") return print(usageText);
+  if (config.mode.kind === "version") return print(`ts-coding-agent ${version()}`);
+
+  const secrets = new SecretSet([
+    ...collectEnvSecrets(process.env),
+    ...(config.masterKey ? [config.masterKey] : []),
+  ]);
+  const scrub = (text: string) => secrets.scrub(text);
+  const { logger, file: logFile } = createLogger(config.log, secrets);
+  const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
+  for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
+
+  const providers = new ProviderSession({
+    providers: config.providers,
+    initial: config.provider,
+    ...(config.model ? { initialModel: config.model } : {}),
+    apiKey: (keyName) => keystore?.get(keyName) ?? config.envKeys[keyName],
+    timeoutMs: config.llm.timeoutMs,
+    retry: { maxRetries: config.llm.maxRetries, baseDelayMs: 500, maxDelayMs: 20_000 },
+    logger,
+  });
+  const servers =
+    config.mcpConfig.explicit || existsSync(config.mcpConfig.path)
+      ? await loadMcpConfig(config.mcpConfig.path)
+      : [];
+  const launcher = createLauncher(config, logger);
+  const hub = new ToolHub({
+    launcher,
+    servers,
+    logger,
+    shellMaxTimeoutMs: config.shell.maxTimeoutSeconds * 1000,
+  });
+  void hub.start(); // in the background: the prompt is ready before the servers are
+
+  const header = {
+    workspace: config.workspaceDir,
+    provider: providers.active.name,
+    model: providers.current().model,
+  };
+  const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
+  const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
+  const session = new AgentSession({
+    providers,
+    tools: hub,
+    workspaceRoot: config.workspaceDir,
+    maxSteps: config.maxSteps,
+    historyBudgetTokens: config.historyBudgetTokens,
+    sessionLog,
+    scrub,
+    ...(resumed ? { restored: resumed.messages } : {}),
+  });
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const term = new Terminal({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    fancy: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+    scrub,
+  });
+  logger.info(
+    { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },
+    "agent started",
+  );
+  try {
+    if (config.mode.kind === "print") {
+      return await runPrintMode({
+        session,
+        term,
+        task: config.mode.task,
+        json: config.mode.json,
+        stdout: process.stdout,
+        scrub,
+      });
+    }
+    return await runRepl({
+      session,
+      term,
+      commands: builtinCommands(),
+      services: {
+        toolStatus: () => hub.status(),
+        reloadTools: async () => describeReload(await hub.reload()),
+      },
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      banner: banner(config, providers, logFile, sessionLog.id, resumed?.messages.length),
+    });
+  } finally {
+    await hub.close();
+    logger.info("agent stopped");
+  }
+}
+
+function banner(
+  config: Config,
+  providers: ProviderSession,
+  logFile: string,
+  sessionId: string,
+  resumed?: number,
+): string {
+  const model = providers.current();
+  const lines = [
+    `ts-coding-agent ${version()} · ${model.provider} ${model.model} · sandbox ${config.sandbox.kind}`,
+    `workspace ${config.workspaceDir} · session ${sessionId}${resumed ? ` (resumed, ${resumed} messages)` : ""}`,
+    `log ${logFile} · /help for commands, Ctrl-C twice to exit`,
+  ];
+  const missing = providers.missingKey();
+  if (missing)
+    lines.push(
+      `No key for ${missing}: add one with /key ${missing} <key> or set ${missing.toUpperCase()}_API_KEY.`,
+    );
+  return lines.join("\n");
+}
+
+function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
+  return statuses
+    .map((s) => `${s.name}: ${s.state}${s.reason ? ` (${s.reason})` : ""}, ${s.tools.length} tools`)
+    .join("\n");
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(appRoot, "agent", "package.json"), "utf8")) as { version: string })
+      .version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+/** Expected failures: one line, the right exit code. Anything else is a bug and shows its stack. */
+function exitCodeFor(error: unknown): { code: number; message: string } {
+  if (
+    ConfigError.isInstance(error) ||
+    McpConfigError.isInstance(error) ||
+    SessionNotFoundError.isInstance(error)
+  ) {
+    return { code: 2, message: error.message };
+  }
+  if (KeystoreError.isInstance(error)) return { code: 2, message: error.message };
+  return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const { code, message } = exitCodeFor(error);
+    process.stderr.write(`agent: ${message}\n`);
+    process.exit(code);
+  },
+);
