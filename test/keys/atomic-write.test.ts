@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { removeStaleTemps, writeFileAtomic } from "../../agent/src/keys/atomic-write.js";
 import { Keystore } from "../../agent/src/keys/keystore.js";
 import { killAll, killHard, spawnScript, waitForLine } from "./support/child.js";
+import { compileChildren } from "./support/compiled-children.js";
 import { CHEAP, CRASH_VERSIONS, caught, TempDirs } from "./support/temp-store.js";
 
 const temp = new TempDirs();
@@ -79,13 +80,14 @@ describe("removeStaleTemps", () => {
 
 describe("crash safety", () => {
   it("a writer killed at random moments 50 times always leaves the old or the new store", async () => {
+    const writerScript = (await compileChildren(await temp.make()))("keystore-writer");
     const dir = await temp.make();
     const file = path.join(dir, "keys.enc");
     const seen = new Set<string>();
     // Two lanes in separate directories halve the wall time; each lane reuses its store across rounds.
     const lane = async (laneFile: string, rounds: number) => {
       for (let round = 0; round < rounds; round++) {
-        const writer = spawnScript("keystore-writer.ts", [laneFile, "crash-master"]);
+        const writer = spawnScript(writerScript, [laneFile, "crash-master"]);
         await waitForLine(writer, "ready");
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
         await killHard(writer);

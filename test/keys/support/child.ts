@@ -8,13 +8,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
 const running = new Set<ChildProcess>();
 
-/** Starts `test/keys/support/<script>` with `args`; stdout is readable, stderr is collected for errors. */
+/**
+ * Starts a script with `args`: a compiled `.js` path runs on plain node, a `.ts` name in this folder runs
+ * through tsx. Stdout is readable; stderr is collected for error messages.
+ */
 export function spawnScript(script: string, args: string[]): ChildProcess & { stderrText: () => string } {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx/esm", path.join(here, script), ...args],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const argv = script.endsWith(".js")
+    ? [script, ...args]
+    : ["--conditions=source", "--import", "tsx/esm", path.join(here, script), ...args];
+  const child = spawn(process.execPath, argv, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
