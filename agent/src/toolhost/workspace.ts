@@ -4,7 +4,14 @@ import { randomBytes } from "node:crypto";
 import { constants, existsSync, type Stats } from "node:fs";
 import { type FileHandle, lstat, mkdir, open, readlink, realpath, rename, unlink } from "node:fs/promises";
 import path from "node:path";
-import { WorkspaceError } from "./workspace-error.js";
+import {
+  checkReplaceable,
+  describeSpecial,
+  errorCode,
+  openError,
+  resolveError,
+  WorkspaceError,
+} from "./workspace-error.js";
 import { type AccessIntent, checkAgentInternal, isInside, toWorkspaceRelative } from "./workspace-path.js";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY, O_DIRECTORY } = constants;
@@ -38,18 +45,6 @@ export interface WriteOutcome {
   relativePath: string;
   /** False when an existing file was replaced. */
   created: boolean;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && "code" in error ? String(error.code) : undefined;
-}
-
-function describeSpecial(stats: Stats): string | undefined {
-  if (stats.isFIFO()) return "a FIFO (named pipe)";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  return undefined;
 }
 
 /** A workspace root and the only way tools reach files under it. */
@@ -96,7 +91,7 @@ export class Workspace {
     try {
       real = await realpath(path.join(this.root, relative));
     } catch (error) {
-      throw this.resolveError(input, error);
+      throw resolveError(input, error);
     }
     return this.confine(input, real, intent);
   }
@@ -114,7 +109,7 @@ export class Workspace {
         const special = describeSpecial(await lstat(real)) ?? "not a regular file";
         throw new WorkspaceError(input, "special-file", `${input} is ${special}; refused.`, { cause: error });
       }
-      throw this.openError(input, error);
+      throw openError(input, error);
     }
     try {
       const relativePath = await this.verifyOpened(input, handle, intent);
@@ -151,7 +146,7 @@ export class Workspace {
           `${input} is not a directory; use read_file on it.`,
         );
       }
-      throw this.openError(input, error);
+      throw openError(input, error);
     }
     try {
       const relativePath = await this.verifyOpened(input, handle, "read");
@@ -169,7 +164,7 @@ export class Workspace {
     try {
       handle = await open(`${parent.viaPath}/${name}`, DIRECTORY_FLAGS);
     } catch (error) {
-      throw this.openError(relativePath, error);
+      throw openError(relativePath, error);
     }
     const real = path.join(this.root, relativePath);
     return { handle, relativePath, viaPath: this.viaPath(handle, real) };
@@ -190,7 +185,7 @@ export class Workspace {
         if (errorCode(error) === "ENOENT") return undefined;
         throw error;
       });
-      if (existing !== undefined) this.checkReplaceable(input, existing);
+      if (existing !== undefined) checkReplaceable(input, existing);
       const temp = `${directory.viaPath}/.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`;
       const file = await open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o666);
       try {
@@ -214,31 +209,6 @@ export class Workspace {
     return this.openDirectoryChain(relative, path.join(this.root, relative), true);
   }
 
-  private checkReplaceable(input: string, existing: Stats): void {
-    if (existing.isSymbolicLink()) {
-      throw new WorkspaceError(
-        input,
-        "changed-during-access",
-        `${input} changed while writing it; try again.`,
-      );
-    }
-    if (existing.isDirectory()) {
-      throw new WorkspaceError(input, "not-a-file", `${input} is a directory; choose a file path inside it.`);
-    }
-    const special = describeSpecial(existing);
-    if (special !== undefined) {
-      throw new WorkspaceError(input, "special-file", `${input} is ${special}; refused.`);
-    }
-    if (existing.nlink > 1) {
-      throw new WorkspaceError(
-        input,
-        "hard-link",
-        `${input} has ${existing.nlink} hard links, which may lead outside the workspace; writes through ` +
-          "hard links are refused. Delete it (shell: rm) and write a new file.",
-      );
-    }
-  }
-
   // Where a write lands: the real parent directory (possibly still to create) and the file name in it.
   private async resolveWriteTarget(input: string): Promise<{ parent: string; name: string }> {
     const relative = this.relative(input, "write");
@@ -250,7 +220,7 @@ export class Workspace {
       const real = this.confine(input, await realpath(absolute), "write");
       return { parent: path.dirname(real), name: path.basename(real) };
     } catch (error) {
-      if (errorCode(error) !== "ENOENT") throw this.resolveError(input, error);
+      if (errorCode(error) !== "ENOENT") throw resolveError(input, error);
     }
     const leaf = await lstat(absolute).catch(() => undefined);
     if (leaf?.isSymbolicLink()) {
@@ -270,7 +240,7 @@ export class Workspace {
         this.confine(input, target, "write");
         return { parent: path.dirname(target), name: path.basename(target) };
       } catch (error) {
-        if (errorCode(error) !== "ENOENT") throw this.resolveError(input, error);
+        if (errorCode(error) !== "ENOENT") throw resolveError(input, error);
         missing.push(path.basename(ancestor));
         ancestor = path.dirname(ancestor);
       }
@@ -293,12 +263,12 @@ export class Workspace {
         try {
           child = await open(next, DIRECTORY_FLAGS);
         } catch (error) {
-          if (!create || errorCode(error) !== "ENOENT") throw this.openError(input, error);
+          if (!create || errorCode(error) !== "ENOENT") throw openError(input, error);
           await mkdir(next).catch((mkdirError: unknown) => {
             if (errorCode(mkdirError) !== "EEXIST") throw mkdirError;
           });
-          child = await open(next, DIRECTORY_FLAGS).catch((openError: unknown) => {
-            throw this.openError(input, openError);
+          child = await open(next, DIRECTORY_FLAGS).catch((reopenError: unknown) => {
+            throw openError(input, reopenError);
           });
         }
         await handle.close();
@@ -343,36 +313,5 @@ export class Workspace {
     }
     checkAgentInternal(path.relative(this.root, real), intent, input);
     return real;
-  }
-
-  private resolveError(input: string, error: unknown): Error {
-    if (WorkspaceError.isInstance(error)) return error;
-    switch (errorCode(error)) {
-      case "ENOENT":
-        return new WorkspaceError(
-          input,
-          "not-found",
-          `${input} does not exist; use list_files to see what does.`,
-        );
-      case "ENOTDIR":
-        return new WorkspaceError(input, "not-a-directory", `A parent of ${input} is not a directory.`);
-      case "ELOOP":
-        return new WorkspaceError(input, "symlink-outside", `${input} is a symlink loop; refused.`);
-      default:
-        return error instanceof Error ? error : new Error(String(error));
-    }
-  }
-
-  private openError(input: string, error: unknown): Error {
-    const code = errorCode(error);
-    // ELOOP from O_NOFOLLOW: the path was a plain file or directory when resolved and is a symlink now.
-    if (code === "ELOOP" || code === "ENOTDIR") {
-      return new WorkspaceError(
-        input,
-        "changed-during-access",
-        `${input} changed while opening it; refused.`,
-      );
-    }
-    return this.resolveError(input, error);
   }
 }

@@ -150,6 +150,8 @@ async function run(
       await capture.write(buffer);
     }
   })();
+  // Awaited below; this only keeps an early stream error from counting as an unhandled rejection.
+  drained.catch(() => undefined);
   try {
     const ending = await exited;
     // Background processes holding the output pipe would keep us waiting forever: give them a moment, then
