@@ -55,21 +55,22 @@ describe("writeFileAtomic", () => {
 });
 
 describe("removeStaleTemps", () => {
-  it("removes a dead writer's temp and old temps, keeps a live writer's fresh one and unrelated files", async () => {
+  it("removes a dead writer's temp and old temps, keeps a live writer's fresh one and other targets' temps", async () => {
     const dir = await temp.make();
     const target = path.join(dir, "keys.enc");
     const dead = path.join(dir, `.keys.enc.${DEAD_PID}.aaaaaa.tmp`);
     const live = path.join(dir, `.keys.enc.${process.pid}.bbbbbb.tmp`);
     const old = path.join(dir, `.keys.enc.${process.pid}.cccccc.tmp`);
     const unrelated = path.join(dir, `.other.enc.${DEAD_PID}.dddddd.tmp`);
-    for (const file of [dead, live, old, unrelated, target]) await writeFile(file, "x");
+    const backupTemp = path.join(dir, `.keys.enc.bak.${DEAD_PID}.eeeeee.tmp`);
+    for (const file of [dead, live, old, unrelated, backupTemp, target]) await writeFile(file, "x");
     const twoMinutesAgo = new Date(Date.now() - 120_000);
     await utimes(old, twoMinutesAgo, twoMinutesAgo);
 
     const removed = await removeStaleTemps(target);
     expect(removed.sort()).toEqual([dead, old].sort());
     expect((await readdir(dir)).sort()).toEqual(
-      [path.basename(live), path.basename(unrelated), "keys.enc"].sort(),
+      [path.basename(live), path.basename(unrelated), path.basename(backupTemp), "keys.enc"].sort(),
     );
   });
 

@@ -77,7 +77,8 @@ function isAlive(pid: number): boolean {
  */
 export async function removeStaleTemps(target: string, maxAgeMs = 60_000): Promise<string[]> {
   const dir = path.dirname(target);
-  const prefix = `.${path.basename(target)}.`;
+  const escaped = path.basename(target).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const ours = new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]+\\${TEMP_SUFFIX}$`);
   const removed: string[] = [];
   let names: string[];
   try {
@@ -86,13 +87,14 @@ export async function removeStaleTemps(target: string, maxAgeMs = 60_000): Promi
     return removed;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
-    const pid = Number(name.slice(prefix.length).split(".")[0]);
+    const match = ours.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
     const full = path.join(dir, name);
     try {
       const stat = await fs.stat(full);
       const old = Date.now() - stat.mtimeMs > maxAgeMs;
-      const orphaned = pid !== process.pid && Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+      const orphaned = pid !== process.pid && pid > 0 && !isAlive(pid);
       if (old || orphaned) {
         await fs.rm(full, { force: true });
         removed.push(full);
