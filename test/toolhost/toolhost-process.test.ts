@@ -111,9 +111,13 @@ it("a 200 MB output flood returns a bounded result and the toolhost's memory sta
 it("closing stdin (the agent went away, /bye) kills running commands and the toolhost exits", async () => {
   const { client, pid } = await spawnToolhost();
   const marker = uniqueSleep();
-  const running = client.callTool({ name: "shell", arguments: { command: `echo go; sleep ${marker}` } }, undefined, {
-    onprogress: () => undefined,
-  });
+  const running = client.callTool(
+    { name: "shell", arguments: { command: `echo go; sleep ${marker}` } },
+    undefined,
+    {
+      onprogress: () => undefined,
+    },
+  );
   running.catch(() => undefined);
   expect(await eventually(() => liveProcessesWith(marker).length === 1)).toBe(true);
   await client.close();
@@ -123,14 +127,19 @@ it("closing stdin (the agent went away, /bye) kills running commands and the too
 it("SIGINT (Ctrl-C) kills running commands, grandchildren included, and the toolhost exits", async () => {
   const { client, pid } = await spawnToolhost();
   const [outer, inner] = [uniqueSleep(), uniqueSleep()];
-  const running = client.callTool({ name: "shell", arguments: { command: `(sleep ${inner} &); sleep ${outer}` } });
+  const running = client.callTool({
+    name: "shell",
+    arguments: { command: `(sleep ${inner} &); sleep ${outer}` },
+  });
   running.catch(() => undefined);
-  expect(await eventually(() => liveProcessesWith(outer).length === 1 && liveProcessesWith(inner).length === 1)).toBe(
-    true,
-  );
+  expect(
+    await eventually(() => liveProcessesWith(outer).length === 1 && liveProcessesWith(inner).length === 1),
+  ).toBe(true);
   process.kill(pid, "SIGINT");
   expect(
-    await eventually(() => liveProcessesWith(outer).length + liveProcessesWith(inner).length === 0 && !alive(pid)),
+    await eventually(
+      () => liveProcessesWith(outer).length + liveProcessesWith(inner).length === 0 && !alive(pid),
+    ),
   ).toBe(true);
 });
 
