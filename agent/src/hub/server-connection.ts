@@ -266,7 +266,9 @@ export class ServerConnection {
       await client.close().catch(() => undefined);
       if (generation !== this.generation) return false;
       this.generation++;
-      const detail = this.lastTransportError ?? messageOf(error);
+      // A closed connection says nothing; the transport's last error (how a child exited) says why.
+      const closed = error instanceof McpError && error.code === ErrorCode.ConnectionClosed;
+      const detail = closed ? (this.lastTransportError ?? messageOf(error)) : messageOf(error);
       this.markDown(`cannot connect: ${detail}`);
       return false;
     }
@@ -306,7 +308,8 @@ export class ServerConnection {
     this.nextAttemptAt = Date.now() + delay;
     if (!this.options.backgroundReconnect) return;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.ensureUp(false), delay);
+    // Forced: the timer is the backoff, and timers may fire a millisecond before nextAttemptAt.
+    this.retryTimer = setTimeout(() => void this.ensureUp(true), delay);
     this.retryTimer.unref();
   }
 
