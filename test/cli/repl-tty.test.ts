@@ -1,0 +1,91 @@
+// The REPL on a real pseudo terminal: Ctrl-C aborts the running turn (the HTTP request and the tools), the
+// next prompt works, and Ctrl-C twice within a second exits 130.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PtySession } from "../support/pty.js";
+import { agentArgs, agentEnv, repoRoot } from "../support/run-agent.js";
+import { ScriptedLlm } from "../support/scripted-llm.js";
+
+let llm: ScriptedLlm;
+let pty: PtySession | undefined;
+let workspace: string;
+beforeEach(async () => {
+  llm = await ScriptedLlm.start();
+  workspace = mkdtempSync(join(tmpdir(), "agent-ws-"));
+});
+afterEach(async () => {
+  pty?.kill();
+  await llm.close();
+});
+
+function start(): PtySession {
+  const env = { ...agentEnv({ baseURL: llm.baseURL }), TERM: "xterm-256color" };
+  delete (env as Record<string, string | undefined>).NO_COLOR;
+  return new PtySession(
+    process.execPath,
+    agentArgs(["--workspace", workspace, "--sandbox", "local"]),
+    env,
+    repoRoot,
+  );
+}
+
+describe("REPL on a terminal", () => {
+  it("Ctrl-C aborts a hanging LLM request, the next prompt works, and Ctrl-C twice exits 130", async () => {
+    llm.enqueue({ kind: "hang" }, { text: "Second answer arrives." });
+    pty = start();
+    await pty.waitFor(/\/help for commands/);
+    pty.type("first question\r");
+    await waitUntil(() => llm.requests.length === 1);
+    pty.type("\x03");
+    await pty.waitFor(/Interrupted\./);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // not a double press
+    pty.type("second question\r");
+    await pty.waitFor(/Second answer arrives\./);
+    pty.type("\x03");
+    pty.type("\x03");
+    expect(await pty.exited).toBe(130);
+  });
+
+  it("Ctrl-C stops a running shell command and its children", async () => {
+    const marker = `sleep-marker-${Date.now()}`;
+    llm.enqueue(
+      {
+        toolCalls: [
+          { name: "shell", arguments: { command: `bash -c 'exec -a ${marker} sleep 300' & sleep 300` } },
+        ],
+      },
+      { text: "after" },
+    );
+    pty = start();
+    await pty.waitFor(/\/help for commands/);
+    pty.type("run it\r");
+    await waitUntil(() => processExists(marker));
+    pty.type("\x03");
+    await pty.waitFor(/Interrupted/);
+    await waitUntil(async () => !(await processExists(marker)), 10_000);
+    pty.type("/bye\r");
+    expect(await pty.exited).toBe(0);
+  });
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function processExists(name: string): Promise<boolean> {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  for (const pid of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(name)) return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}

@@ -1,0 +1,47 @@
+// Drives a command through a real pseudo terminal (test/support/pty-host.py), for what only a TTY shows:
+// raw-mode Ctrl-C, the prompt, colour. Output is collected and can be awaited by pattern.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const host = join(fileURLToPath(new URL(".", import.meta.url)), "pty-host.py");
+
+export class PtySession {
+  private text = "";
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(command: string, args: string[], env: Record<string, string>, cwd?: string) {
+    this.child = spawn("python3", [host, command, ...args], { env, ...(cwd ? { cwd } : {}) });
+    this.child.stdout.on("data", (chunk: Buffer) => {
+      this.text += chunk.toString();
+    });
+    this.child.stderr.on("data", (chunk: Buffer) => {
+      this.text += chunk.toString();
+    });
+    this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
+  }
+
+  /** Everything shown so far, with ANSI escapes removed. */
+  get output(): string {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escapes is the point
+    return this.text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+  }
+
+  type(text: string): void {
+    this.child.stdin.write(text);
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  kill(): void {
+    this.child.kill("SIGKILL");
+  }
+}
