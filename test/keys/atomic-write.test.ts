@@ -90,7 +90,7 @@ describe("crash safety", () => {
       for (let round = 0; round < rounds; round++) {
         const writer = spawnScript(writerScript, [laneFile, "crash-master"]);
         await waitForLine(writer, "ready");
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 80));
         await killHard(writer);
         const value = (await Keystore.open(laneFile, "crash-master", CHEAP)).get("provider");
         expect(CRASH_VERSIONS).toContain(value);
