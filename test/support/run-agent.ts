@@ -43,7 +43,7 @@ export function agentEnv({ baseURL, env = {}, dataDir }: AgentEnvOptions): Recor
 }
 
 export function agentArgs(args: string[]): string[] {
-  return ["--conditions=source", "--import", tsxImport, agentMain, ...args];
+  return ["--conditions=ts-coding-agent-source", "--import", tsxImport, agentMain, ...args];
 }
 
 /** Runs the agent to completion, feeding `stdin` (then EOF); kills it after `timeoutMs`. */

@@ -15,7 +15,7 @@ const running = new Set<ChildProcess>();
 export function spawnScript(script: string, args: string[]): ChildProcess & { stderrText: () => string } {
   const argv = script.endsWith(".js")
     ? [script, ...args]
-    : ["--conditions=source", "--import", "tsx/esm", path.join(here, script), ...args];
+    : ["--conditions=ts-coding-agent-source", "--import", "tsx/esm", path.join(here, script), ...args];
   const child = spawn(process.execPath, argv, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
