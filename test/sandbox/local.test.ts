@@ -95,7 +95,7 @@ describe("resolveToolhostCommand", () => {
       shellMaxTimeoutSeconds: 90,
     });
     expect(command).toBe(process.execPath);
-    expect(args.slice(0, 2)).toEqual(["--conditions=source", "--import"]);
+    expect(args.slice(0, 2)).toEqual(["--conditions=ts-coding-agent-source", "--import"]);
     expect(args[2]).toMatch(/^file:\/\/.*tsx/);
     expect(args[3]).toMatch(/agent\/src\/toolhost\/main\.ts$/);
     expect(args.slice(4)).toEqual([

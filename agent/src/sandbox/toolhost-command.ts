@@ -54,6 +54,6 @@ export function resolveToolhostCommand(
   const tsx = pathToFileURL(createRequire(moduleUrl).resolve("tsx")).href;
   return {
     command: process.execPath,
-    args: ["--conditions=source", "--import", tsx, entry, ...toolhostFlags(flags)],
+    args: ["--conditions=ts-coding-agent-source", "--import", tsx, entry, ...toolhostFlags(flags)],
   };
 }
