@@ -163,4 +163,31 @@ describe("ToolHub over Streamable HTTP", () => {
     expect((error as Error).message).toContain('"gone" is unavailable');
     expect(hub.status()[0]?.state).not.toBe("up");
   });
+
+  it("reload applies a new server list: added servers connect, removed ones disappear", async () => {
+    const server = track(await startFixtureHttp(await freePort()));
+    const hub = makeHub([]);
+    expect(await hub.listTools()).toEqual([]);
+    const added = await hub.reload([{ name: "fx", transport: "http", url: server.url, headers: {} }]);
+    expect(added).toMatchObject([{ name: "fx", state: "up" }]);
+    expect((await hub.listTools()).map((tool) => tool.name)).toContain("fx__echo");
+    expect(await hub.reload([])).toEqual([]);
+    expect(await hub.listTools()).toEqual([]);
+  });
+
+  it("does not collect abort listeners on the turn's signal across many calls", async () => {
+    const server = track(await startFixtureHttp(await freePort()));
+    const hub = makeHub([{ name: "fx", transport: "http", url: server.url, headers: {} }]);
+    await hub.listTools();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const turn = new AbortController();
+    for (let index = 0; index < 15; index++) {
+      await hub.callTool("fx__echo", { text: String(index) }, { signal: turn.signal });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off("warning", onWarning);
+    expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
 });

@@ -349,11 +349,34 @@ export class ServerConnection {
     this.dropped = converted.dropped;
   }
 
-  private async request(tool: HubTool, args: Record<string, unknown>, options: ToolCallOptions) {
+  private async request(
+    tool: HubTool,
+    args: Record<string, unknown>,
+    options: ToolCallOptions,
+  ): Promise<ToolResult> {
     const client = this.client;
     if (!client) throw new Error(`${this.name}: not connected`);
+    // The SDK never removes its abort listener; a per-call signal keeps the turn's signal from collecting them.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal.reason);
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await this.requestWithSignal(client, tool, args, options, controller.signal);
+    } finally {
+      options.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private async requestWithSignal(
+    client: Client,
+    tool: HubTool,
+    args: Record<string, unknown>,
+    options: ToolCallOptions,
+    signal: AbortSignal,
+  ): Promise<ToolResult> {
     const result = await client.callTool({ name: tool.mcpName, arguments: args }, undefined, {
-      signal: options.signal,
+      signal,
       timeout: this.options.callTimeoutMs,
       // Progress (streamed shell output) proves the server is alive, up to a hard cap.
       resetTimeoutOnProgress: true,
