@@ -2,8 +2,8 @@
 // and SIGTERM/SIGINT handlers that close sessions and the caller's resources before exiting.
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { pino } from "pino";
 import { z } from "zod";
+import { createLogger } from "./create-logger.js";
 import { KitConfigError } from "./kit-config-error.js";
 import { type RunningMcpServer, serveMcp } from "./serve-mcp.js";
 
@@ -98,7 +98,7 @@ export interface RunFromEnvOptions {
  */
 export async function runFromEnv(options: RunFromEnvOptions): Promise<RunningMcpServer> {
   const env = options.env ?? process.env;
-  const logger = pino({ name: options.name, level: "info" });
+  const logger = createLogger(options.name);
   let settings: ServerEnv;
   try {
     settings = readServerEnv(env, { serviceName: options.serviceName, port: options.defaultPort });

@@ -7,8 +7,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import Fastify, { LogController } from "fastify";
-import type { Logger } from "pino";
-import { pino } from "pino";
+import { createLogger, type Logger } from "./create-logger.js";
 import { checkBearer, checkHost } from "./request-guards.js";
 import { SessionRegistry } from "./session-registry.js";
 
@@ -54,7 +53,7 @@ function rpcError(
 }
 
 export async function serveMcp(options: ServeMcpOptions): Promise<RunningMcpServer> {
-  const logger = options.logger ?? pino({ name: options.name, level: process.env.LOG_LEVEL ?? "info" });
+  const logger = options.logger ?? createLogger(options.name, process.env.LOG_LEVEL ?? "info");
   const allowedHosts = options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS;
   const sessions = new SessionRegistry({
     maxSessions: options.maxSessions ?? 64,

@@ -3,7 +3,7 @@
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { Logger } from "pino";
+import type { Logger } from "./create-logger.js";
 
 /** One client's session: its own server instance bound to its own transport. */
 export interface McpSession {

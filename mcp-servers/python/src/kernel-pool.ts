@@ -2,7 +2,7 @@
 // on how many run at once, idle ones reaped, and every process group killed on shutdown or process exit.
 
 import { randomBytes } from "node:crypto";
-import type { Logger } from "pino";
+import type { Logger } from "@ts-coding-agent/mcp-kit";
 import { KernelError } from "./kernel-error.js";
 import { type KernelSpawnOptions, PythonKernel } from "./python-kernel.js";
 

@@ -1,8 +1,7 @@
 // python-mcp's entry point: persistent Python kernels over Streamable HTTP (port 50052 by default).
 // Kernel limits come from PYTHON_* variables; SIGTERM kills every kernel's process group before exiting.
 
-import { KitConfigError, runFromEnv } from "@ts-coding-agent/mcp-kit";
-import { pino } from "pino";
+import { createLogger, KitConfigError, runFromEnv } from "@ts-coding-agent/mcp-kit";
 import { z } from "zod";
 import { KernelPool } from "./kernel-pool.js";
 import { pythonTools } from "./python-tools.js";
@@ -20,7 +19,7 @@ if (!parsed.success) {
   const issue = parsed.error.issues[0];
   const variable = String(issue?.path[0] ?? "PYTHON_*");
   const error = new KitConfigError(`${variable} is invalid (${issue?.message}); fix or unset it`, variable);
-  pino({ name: "python-mcp" }).fatal(error.message);
+  createLogger("python-mcp").fatal(error.message);
   process.exit(2);
 }
 
@@ -29,7 +28,7 @@ const pool = new KernelPool({
   idleMs: parsed.data.PYTHON_KERNEL_IDLE_SECONDS * 1000,
   cwd: parsed.data.PYTHON_WORKDIR,
   python: parsed.data.PYTHON_BIN,
-  logger: pino({ name: "python-mcp", level: parsed.data.LOG_LEVEL }),
+  logger: createLogger("python-mcp", parsed.data.LOG_LEVEL),
 });
 
 await runFromEnv({

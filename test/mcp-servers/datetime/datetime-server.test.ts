@@ -2,8 +2,7 @@
 // real MCP client with a fixed clock, and main.ts as a real process (env, /healthz, SIGTERM, bad config).
 
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
-import { pino } from "pino";
+import { createLogger, type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datetimeTools } from "../../../mcp-servers/datetime/src/datetime-tools.js";
 import { callTool, connectClient, rawRequest, textOf } from "../support/mcp-client.js";
@@ -25,7 +24,7 @@ describe("datetime-mcp tools over HTTP", () => {
         now: () => new Date("2024-01-15T12:00:00Z"),
         localTimezone: "Europe/Paris",
       }),
-      logger: pino({ level: "silent" }),
+      logger: createLogger("test", "silent"),
     });
     client = await connectClient(server.url);
   });

@@ -2,8 +2,7 @@
 // DELETE, the cap), the bearer token and Host/Origin guards, and JSON errors for bad requests.
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
-import { pino } from "pino";
+import { createLogger, type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -37,7 +36,7 @@ async function start(extra: { authToken?: string; allowedHosts?: string[]; maxSe
     port: 0,
     host: "127.0.0.1",
     registerTools: echoTools,
-    logger: pino({ level: "silent" }),
+    logger: createLogger("test", "silent"),
     ...extra,
   });
   running.push(server);

@@ -2,8 +2,7 @@
 // an interrupt arriving from a second concurrent call, and main.ts as a process that leaves no kernel behind.
 
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
-import { pino } from "pino";
+import { createLogger, type RunningMcpServer, serveMcp } from "@ts-coding-agent/mcp-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelPool } from "../../../mcp-servers/python/src/kernel-pool.js";
 import { pythonTools } from "../../../mcp-servers/python/src/python-tools.js";
@@ -26,7 +25,7 @@ describe("python-mcp tools over HTTP", () => {
       port: 0,
       host: "127.0.0.1",
       registerTools: pythonTools(pool),
-      logger: pino({ level: "silent" }),
+      logger: createLogger("test", "silent"),
     });
     client = await connectClient(server.url);
   });

@@ -18,9 +18,9 @@ export interface SpawnedServer {
   exited: Promise<number | string>;
 }
 
-/** Spawns `node --conditions=source --import tsx <entry>`; rejects if no port is logged within 20 s. */
+/** Spawns `node --conditions=ts-coding-agent-source --import tsx <entry>`; rejects if no port is logged within 20 s. */
 export function spawnServer(entry: string, env: Record<string, string> = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+  const child = spawn(process.execPath, ["--conditions=ts-coding-agent-source", "--import", "tsx", entry], {
     cwd: repoRoot,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -56,7 +56,7 @@ export function runToExit(
   entry: string,
   env: Record<string, string>,
 ): Promise<{ code: number | string; output: string }> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", entry], {
+  const child = spawn(process.execPath, ["--conditions=ts-coding-agent-source", "--import", "tsx", entry], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
