@@ -1,9 +1,7 @@
 // One MCP server as the hub sees it (the toolhost or an mcp.json entry): connect with a timeout, list and
 // cache its tools, call them with a timeout, reconnect once when the session was lost, back off while down.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
-  type CallToolResult,
   ErrorCode,
   McpError,
   type Tool,
@@ -11,9 +9,10 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
+import { callMcpTool } from "./call-mcp-tool.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
 import type { HubLogger } from "./hub-logger.js";
-import { toolResultFromMcp } from "./result-text.js";
+import type { OpenedTransport } from "./server-transport.js";
 import {
   convertTools,
   type DroppedTool,
@@ -21,18 +20,10 @@ import {
   MAX_TOOLS_PER_SERVER,
   toolListFingerprint,
 } from "./tool-names.js";
+import type { ConnectionKind, ConnectionState, ToolServerStatus } from "./tool-server-status.js";
 
-/** Where a server's tools come from: the sandbox's toolhost, a child process, or Streamable HTTP. */
-export type ConnectionKind = "sandbox" | "stdio" | "http";
-export type ConnectionState = "up" | "down" | "connecting";
-
-/** A fresh, not yet started transport to the server. */
-export interface OpenedTransport {
-  /** The MCP transport; `Client.connect` starts it. */
-  transport: Transport;
-  /** Where the server runs, for /tools ("local process", "http://datetime-mcp:50051/mcp"). */
-  description: string;
-}
+// Re-exported: the /tools command imports the status type from here.
+export type { ConnectionKind, ConnectionState, ToolServerStatus } from "./tool-server-status.js";
 
 export interface ServerConnectionOptions {
   /** Server name (`toolhost` for the built-ins). */
@@ -57,26 +48,6 @@ export interface ServerConnectionOptions {
   restartNotice: (reason: string) => string;
   /** Where events go. */
   logger: HubLogger;
-}
-
-/** What /tools shows for one server. */
-export interface ToolServerStatus {
-  /** Server name (`toolhost` for the built-ins). */
-  name: string;
-  /** Transport kind. */
-  kind: ConnectionKind;
-  /** Current state. */
-  state: ConnectionState;
-  /** Why it is down (only when down). */
-  reason?: string;
-  /** Where it runs, once known. */
-  description?: string;
-  /** Tool names the model sees (last known while down). */
-  tools: string[];
-  /** Tools not offered to the model, with the reason. */
-  dropped: DroppedTool[];
-  /** True when its tool list differs from the first one seen: its tools are untrusted data that changed. */
-  changedSinceStart: boolean;
 }
 
 const CLIENT_INFO = { name: "ts-coding-agent", version: "0.1.0" };
@@ -349,44 +320,9 @@ export class ServerConnection {
     this.dropped = converted.dropped;
   }
 
-  private async request(
-    tool: HubTool,
-    args: Record<string, unknown>,
-    options: ToolCallOptions,
-  ): Promise<ToolResult> {
-    const client = this.client;
-    if (!client) throw new Error(`${this.name}: not connected`);
-    // The SDK never removes its abort listener; a per-call signal keeps the turn's signal from collecting them.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal.reason);
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await this.requestWithSignal(client, tool, args, options, controller.signal);
-    } finally {
-      options.signal.removeEventListener("abort", onAbort);
-    }
-  }
-
-  private async requestWithSignal(
-    client: Client,
-    tool: HubTool,
-    args: Record<string, unknown>,
-    options: ToolCallOptions,
-    signal: AbortSignal,
-  ): Promise<ToolResult> {
-    const result = await client.callTool({ name: tool.mcpName, arguments: args }, undefined, {
-      signal,
-      timeout: this.options.callTimeoutMs,
-      // Progress (streamed shell output) proves the server is alive, up to a hard cap.
-      resetTimeoutOnProgress: true,
-      maxTotalTimeout: this.options.maxCallTimeoutMs,
-      onprogress: (progress) => {
-        const text = progress.message ?? `${progress.progress}${progress.total ? `/${progress.total}` : ""}`;
-        options.onProgress?.(text);
-      },
-    });
-    return toolResultFromMcp(result as CallToolResult);
+  private async request(tool: HubTool, args: Record<string, unknown>, options: ToolCallOptions) {
+    if (!this.client) throw new Error(`${this.name}: not connected`);
+    return callMcpTool(this.client, tool.mcpName, args, options, this.options);
   }
 
   private withNotice(result: ToolResult): ToolResult {

@@ -1,10 +1,18 @@
 // Opens a transport to one mcp.json server: Streamable HTTP with its headers, or a child process whose
 // environment holds only PATH, HOME, LANG and the entry's own `env`, never the agent's secrets.
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import type { HubLogger } from "./hub-logger.js";
 import type { McpServerConfig } from "./mcp-config.js";
-import type { OpenedTransport } from "./server-connection.js";
+
+/** A fresh, not yet started transport to the server. */
+export interface OpenedTransport {
+  /** The MCP transport; `Client.connect` starts it. */
+  transport: Transport;
+  /** Where the server runs, for /tools ("local process", "http://datetime-mcp:50051/mcp"). */
+  description: string;
+}
 
 /** A new, unstarted transport to `server`. */
 export function openServerTransport(server: McpServerConfig, logger: HubLogger): OpenedTransport {

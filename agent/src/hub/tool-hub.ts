@@ -6,9 +6,10 @@ import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { nearToolNames, UnknownToolError } from "./hub-errors.js";
 import { type HubLogger, silentLogger } from "./hub-logger.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
-import { ServerConnection, type ToolServerStatus } from "./server-connection.js";
+import { ServerConnection } from "./server-connection.js";
 import { openServerTransport } from "./server-transport.js";
 import type { HubTool } from "./tool-names.js";
+import type { ToolServerStatus } from "./tool-server-status.js";
 
 export interface ToolHubOptions {
   /** Starts the toolhost that serves the built-in tools; absent: no built-ins (a hub of mcp.json servers). */
