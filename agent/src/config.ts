@@ -51,6 +51,8 @@ export interface Config {
   envKeys: Record<string, string>;
   /** LLM_MASTER_KEY; absent means the keystore is disabled. */
   masterKey?: string;
+  /** LLM_NEW_MASTER_KEY: the key `agent keys rotate` re-encrypts under (else it asks on a TTY). */
+  newMasterKey?: string;
   /** Session to resume: an id, or "latest". */
   resume?: string;
   log: { level: LogLevel; file: string };
@@ -239,6 +241,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     ...(flags.model ? { model: flags.model } : {}),
     envKeys,
     ...(masterKey ? { masterKey } : {}),
+    ...(env.LLM_NEW_MASTER_KEY ? { newMasterKey: env.LLM_NEW_MASTER_KEY } : {}),
     ...(flags.resume !== undefined ? { resume: flags.resume } : {}),
     log: {
       level: parse(

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { builtinCommands } from "./cli/commands/registry.js";
+import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
 import { Terminal } from "./cli/terminal.js";
@@ -25,11 +26,14 @@ async function main(argv: string[]): Promise<number> {
   if (config.mode.kind === "help") return print(usageText);
   if (config.mode.kind === "version") return print(`ts-coding-agent ${version()}`);
 
-  const secrets = new SecretSet([
-    ...collectEnvSecrets(process.env),
-    ...(config.masterKey ? [config.masterKey] : []),
-  ]);
+  const secrets = new SecretSet(collectEnvSecrets(process.env));
+  if (config.masterKey) secrets.add(config.masterKey);
   const scrub = (text: string) => secrets.scrub(text);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, scrub });
+  if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
+
   const { logger, file: logFile } = createLogger(config.log, secrets);
   const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
   for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
@@ -43,10 +47,8 @@ async function main(argv: string[]): Promise<number> {
     retry: { maxRetries: config.llm.maxRetries, baseDelayMs: 500, maxDelayMs: 20_000 },
     logger,
   });
-  const servers =
-    config.mcpConfig.explicit || existsSync(config.mcpConfig.path)
-      ? await loadMcpConfig(config.mcpConfig.path)
-      : [];
+  const mcpFile = config.mcpConfig;
+  const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
   const launcher = createLauncher(config, logger);
   const hub = new ToolHub({
     launcher,
@@ -73,27 +75,14 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     ...(resumed ? { restored: resumed.messages } : {}),
   });
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const term = new Terminal({
-    stdout: process.stdout,
-    stderr: process.stderr,
-    fancy: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
-    scrub,
-  });
   logger.info(
     { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },
     "agent started",
   );
   try {
     if (config.mode.kind === "print") {
-      return await runPrintMode({
-        session,
-        term,
-        task: config.mode.task,
-        json: config.mode.json,
-        stdout: process.stdout,
-        scrub,
-      });
+      const { task, json } = config.mode;
+      return await runPrintMode({ session, term, task, json, stdout: process.stdout, scrub });
     }
     return await runRepl({
       session,
@@ -102,11 +91,20 @@ async function main(argv: string[]): Promise<number> {
       services: {
         toolStatus: () => hub.status(),
         reloadTools: async () => describeReload(await hub.reload()),
+        ...(keystore ? { keystore } : {}),
+        addSecret: (value) => secrets.add(value),
       },
       input: process.stdin,
       output: process.stdout,
       interactive,
-      banner: banner(config, providers, logFile, sessionLog.id, resumed?.messages.length),
+      banner: banner({
+        config,
+        providers,
+        logFile,
+        sessionId: sessionLog.id,
+        resumed: resumed?.messages.length,
+        keystore,
+      }),
     });
   } finally {
     await hub.close();
@@ -114,23 +112,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function banner(
-  config: Config,
-  providers: ProviderSession,
-  logFile: string,
-  sessionId: string,
-  resumed?: number,
-): string {
+interface BannerFacts {
+  config: Config;
+  providers: ProviderSession;
+  logFile: string;
+  sessionId: string;
+  resumed: number | undefined;
+  keystore: Keystore | undefined;
+}
+
+function banner({ config, providers, logFile, sessionId, resumed, keystore }: BannerFacts): string {
   const model = providers.current();
   const lines = [
     `ts-coding-agent ${version()} · ${model.provider} ${model.model} · sandbox ${config.sandbox.kind}`,
     `workspace ${config.workspaceDir} · session ${sessionId}${resumed ? ` (resumed, ${resumed} messages)` : ""}`,
     `log ${logFile} · /help for commands, Ctrl-C twice to exit`,
   ];
+  if (keystore && existsSync(keystore.backupPath)) {
+    lines.push(
+      `A keystore backup from an interrupted rotation is at ${keystore.backupPath}: run agent keys rotate again.`,
+    );
+  }
   const missing = providers.missingKey();
   if (missing)
     lines.push(
-      `No key for ${missing}: add one with /key ${missing} <key> or set ${missing.toUpperCase()}_API_KEY.`,
+      `No key for ${missing}: add one with /key ${missing} or set ${missing.toUpperCase()}_API_KEY.`,
     );
   return lines.join("\n");
 }
@@ -155,23 +161,17 @@ function print(text: string): number {
   return 0;
 }
 
-/** Expected failures: one line, the right exit code. Anything else is a bug and shows its stack. */
-function exitCodeFor(error: unknown): { code: number; message: string } {
-  if (
-    ConfigError.isInstance(error) ||
-    McpConfigError.isInstance(error) ||
-    SessionNotFoundError.isInstance(error)
-  ) {
-    return { code: 2, message: error.message };
-  }
-  if (KeystoreError.isInstance(error)) return { code: 2, message: error.message };
+/** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
+function failure(error: unknown): { code: number; message: string } {
+  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError];
+  if (expected.some((kind) => kind.isInstance(error))) return { code: 2, message: (error as Error).message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const { code, message } = exitCodeFor(error);
+    const { code, message } = failure(error);
     process.stderr.write(`agent: ${message}\n`);
     process.exit(code);
   },

@@ -1,6 +1,6 @@
 // The interactive front end: reads prompts and slash commands, runs turns, and handles Ctrl-C (abort the
 // running turn; twice within a second exits 130). Works on a TTY and on piped stdin (exits at EOF).
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { AgentSession } from "../agent-session.js";
 import { type CommandServices, runCommand, type SlashCommand } from "./commands/command.js";
@@ -32,6 +32,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   });
   rl.setPrompt(term.style("bold", "> "));
   const lines = new LineQueue(rl);
+  const secretInput = interactive ? muteableEcho(rl) : undefined;
   const render = createRenderer(term, { mode: "repl" });
   let running: AbortController | undefined;
   let lastInterrupt = 0;
@@ -80,6 +81,19 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       rl.setPrompt(term.style("bold", "> "));
       return /^y(es)?$/i.test(answer?.trim() ?? "");
     },
+    askSecret: async (question: string) => {
+      if (!interactive) return lines.next();
+      rl.setPrompt(question);
+      rl.prompt();
+      secretInput?.mute(true);
+      try {
+        return await lines.next();
+      } finally {
+        secretInput?.mute(false);
+        forgetLastLine(rl);
+        rl.setPrompt(term.style("bold", "> "));
+      }
+    },
   };
 
   if (interactive) term.line(options.banner);
@@ -92,6 +106,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       if (!text) continue;
       if (text === "exit" || text === "quit") break;
       if (text.startsWith("/")) {
+        // A key typed on the command line must not linger in the up-arrow history.
+        if (/^\/key\s/.test(text)) forgetLastLine(rl);
         await runCommand(options.commands, text, context);
         if (exitRequested) break;
         continue;
@@ -113,4 +129,28 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     rl.close();
   }
   return exitCode ?? 0;
+}
+
+/**
+ * readline has no public switch for echo; its `_writeToOutput` hook is the documented-by-practice way to hide
+ * typed characters (used for password prompts). Only the newline is let through while muted.
+ */
+function muteableEcho(rl: Interface): { mute: (on: boolean) => void } {
+  const internals = rl as unknown as { _writeToOutput: (text: string) => void };
+  const original = internals._writeToOutput.bind(rl);
+  let muted = false;
+  internals._writeToOutput = (text: string) => {
+    if (!muted) original(text);
+    else if (text.includes("\n")) original("\n");
+  };
+  return {
+    mute: (on) => {
+      muted = on;
+    },
+  };
+}
+
+function forgetLastLine(rl: Interface): void {
+  const history = (rl as unknown as { history?: string[] }).history;
+  history?.shift();
 }

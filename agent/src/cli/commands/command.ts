@@ -2,6 +2,7 @@
 // the history or the session log.
 import type { AgentSession } from "../../agent-session.js";
 import type { ToolServerStatus } from "../../hub/server-connection.js";
+import type { Keystore } from "../../keys/keystore.js";
 import type { Terminal } from "../terminal.js";
 
 /** Optional services some commands use; absent ones make those commands explain how to enable them. */
@@ -10,6 +11,10 @@ export interface CommandServices {
   /** Tools that failed to load (dynamic tools), with the reason. */
   toolProblems?: () => Promise<Array<{ name: string; reason: string }>>;
   reloadTools?: () => Promise<string>;
+  /** The encrypted keystore; absent when LLM_MASTER_KEY is not set. */
+  keystore?: Keystore;
+  /** Registers a new secret with the scrubber (a key just stored, a new master key). */
+  addSecret?: (value: string) => void;
 }
 
 export interface CommandContext {
@@ -20,6 +25,8 @@ export interface CommandContext {
   requestExit: () => void;
   /** Asks the user a yes/no question (REPL only); resolves false when there is no one to ask. */
   confirm: (question: string) => Promise<boolean>;
+  /** Reads one line without echoing it (a key); resolves undefined when input ended. */
+  askSecret: (question: string) => Promise<string | undefined>;
 }
 
 export interface SlashCommand {

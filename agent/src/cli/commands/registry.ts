@@ -3,6 +3,7 @@ import { byeCommand } from "./bye.js";
 import { clearCommand } from "./clear.js";
 import type { SlashCommand } from "./command.js";
 import { createHelpCommand } from "./help.js";
+import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
 import { providersCommand } from "./providers.js";
 import { toolsCommand } from "./tools.js";
@@ -15,6 +16,7 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
     toolsCommand,
     providersCommand,
     providerCommand,
+    keyCommand,
     ...extra,
     byeCommand,
   );
