@@ -1,6 +1,6 @@
 // What the loop tells its front ends while a turn runs. Front ends render these; the loop never prints.
 // `turn_end` is always the last event of a turn and says why it ended.
-import type { ToolCall, Usage } from "../llm/messages.js";
+import type { Usage } from "../llm/messages.js";
 import type { ToolResult } from "./tools.js";
 
 export type StopReason =
