@@ -1,0 +1,86 @@
+// The program a dynamic tool call runs in its sandboxed node process (passed with --eval): it imports the
+// compiled tool, gives it a `ctx` whose operations go over IPC to the toolhost, and sends back the result.
+import { z } from "zod";
+
+/** Result text the runner sends at most (characters); the toolhost caps it again with a note. */
+export const RUNNER_TEXT_LIMIT = 50 * 1024;
+
+/** Toolhost → tool process. */
+export type ToParent =
+  | { kind: "ctx"; id: number; op: string; params: Record<string, unknown> }
+  | { kind: "done"; ok: true; text: string }
+  | { kind: "done"; ok: false; message: string; stack: string };
+
+/** Tool process → toolhost: validated, since the tool's code can send anything over the channel. */
+export const childMessageSchema = z.union([
+  z.object({
+    kind: z.literal("ctx"),
+    id: z.number().int(),
+    op: z.string(),
+    params: z.record(z.string(), z.unknown()),
+  }),
+  z.object({ kind: z.literal("done"), ok: z.literal(true), text: z.string() }),
+  z.object({ kind: z.literal("done"), ok: z.literal(false), message: z.string(), stack: z.string() }),
+]);
+
+/** Toolhost → tool process. */
+export type ToChild =
+  | { kind: "run"; args: Record<string, unknown> }
+  | { kind: "ctx-result"; id: number; ok: true; value: unknown }
+  | { kind: "ctx-result"; id: number; ok: false; message: string };
+
+// Plain JavaScript: it runs as is, before and around the tool's own module.
+export const RUNNER_SOURCE = `
+import { pathToFileURL } from "node:url";
+const LIMIT = ${RUNNER_TEXT_LIMIT};
+const send = (message) => process.send(message);
+// The result is all the toolhost waits for: leave at once, whatever timers the tool left running.
+const finish = (message) => process.send(message, () => process.exit(0));
+const pending = new Map();
+let nextId = 1;
+const request = (op, params) =>
+  new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    send({ kind: "ctx", id, op, params });
+  });
+const ctx = Object.freeze({
+  readFile: (path) => request("readFile", { path }),
+  writeFile: (path, content) => request("writeFile", { path, content }),
+  listFiles: (path = ".") => request("listFiles", { path }),
+  editFile: (path, oldText, newText, options = {}) =>
+    request("editFile", { path, oldText, newText, replaceAll: options.replaceAll === true }),
+  shell: (command, options = {}) => request("shell", { command, timeoutSeconds: options.timeoutSeconds }),
+});
+function render(value) {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "(the tool returned nothing)";
+  const json = JSON.stringify(value, null, 2);
+  return json === undefined ? String(value) : json;
+}
+async function run(args) {
+  try {
+    const module = await import(pathToFileURL(process.argv[1]).href);
+    if (typeof module.default !== "function") {
+      throw new Error("the module's default export is not a function; export default async function (args, ctx) { ... }");
+    }
+    const text = render(await module.default(args, ctx));
+    finish({ kind: "done", ok: true, text: text.length > LIMIT ? text.slice(0, LIMIT + 1) : text });
+  } catch (error) {
+    const isError = error instanceof Error;
+    const message = isError ? error.message : "a non-Error value was thrown: " + String(error);
+    finish({ kind: "done", ok: false, message: String(message).slice(0, 4096), stack: isError ? String(error.stack ?? "") : "" });
+  }
+}
+process.on("message", (message) => {
+  if (message.kind === "run") {
+    void run(message.args);
+  } else if (message.kind === "ctx-result") {
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (waiter === undefined) return;
+    if (message.ok) waiter.resolve(message.value);
+    else waiter.reject(new Error(message.message));
+  }
+});
+`;

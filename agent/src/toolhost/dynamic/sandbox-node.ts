@@ -1,0 +1,40 @@
+// The node command line that runs one dynamic tool call: Node's permission model with no fs-write, child
+// process, worker, addon or inspector rights and read access to the one compiled tool file only.
+
+/** Heap limit of a tool process, in megabytes: a runaway tool dies of it instead of filling the sandbox. */
+export const TOOL_HEAP_MB = 256;
+
+/** `--permission` on Node ≥ 22.13 and 23.5 (Node 24 in the image), `--experimental-permission` on Node 20. */
+export function permissionFlag(
+  allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags,
+): "--permission" | "--experimental-permission" {
+  return allowed.has("--permission") ? "--permission" : "--experimental-permission";
+}
+
+/** Thrown when the compiled file's path cannot be given to --allow-fs-read (Node 20 splits it on commas). */
+export class ToolCachePathError extends Error {
+  override readonly name = "ToolCachePathError";
+  static isInstance(error: unknown): error is ToolCachePathError {
+    return error instanceof Error && error.name === "ToolCachePathError";
+  }
+}
+
+/** Arguments for `process.execPath` that run `runnerSource` against the compiled module at `compiledFile`. */
+export function sandboxedNodeArgs(compiledFile: string, runnerSource: string): string[] {
+  if (compiledFile.includes(",")) {
+    throw new ToolCachePathError(
+      `The dynamic tool cache path ${compiledFile} contains a comma, which Node's --allow-fs-read cannot take; set TMPDIR to a path without one.`,
+    );
+  }
+  return [
+    permissionFlag(),
+    `--allow-fs-read=${compiledFile}`,
+    `--max-old-space-size=${TOOL_HEAP_MB}`,
+    "--enable-source-maps",
+    "--no-warnings",
+    "--input-type=module",
+    "--eval",
+    runnerSource,
+    compiledFile,
+  ];
+}

@@ -1,0 +1,60 @@
+// create_tool: the model writes a tool of its own (name, description, JSON Schema parameters, TypeScript
+// code); it is saved under dynamic-tools/, loaded at once and runs sandboxed in the toolhost (ADR 008).
+import { z } from "zod";
+import type { DynamicTools } from "../dynamic/dynamic-tools.js";
+import { type ToolDescriptor, ToolInputError } from "../tool-descriptor.js";
+
+export interface CreateToolDeps {
+  /** Where the tool is saved and loaded. */
+  dynamicTools: DynamicTools;
+}
+
+const inputShape = {
+  name: z.string().describe("snake_case, 1-64 characters; not a built-in's name; no double underscore."),
+  description: z.string().describe("What the tool does and returns, for the model."),
+  parameters: z
+    .union([z.record(z.string(), z.unknown()), z.string()])
+    .describe('JSON Schema of the arguments: {"type":"object","properties":{...},"required":[...]}.'),
+  code: z
+    .string()
+    .describe(
+      "TypeScript/JavaScript module: `export default async function (args, ctx) { ... return result }`. " +
+        "ctx offers readFile(path), writeFile(path, text), listFiles(path), editFile(path, old, new) and " +
+        "shell(command) → {output, ok}, all confined to the workspace; there is no other file, process or " +
+        "environment access. Return a string or JSON-serialisable value.",
+    ),
+  overwrite: z.boolean().optional().describe("Replace your existing tool of that name."),
+};
+
+// Models often send the schema as a JSON string; accept it rather than bounce the call.
+function schemaOf(parameters: Record<string, unknown> | string): unknown {
+  if (typeof parameters !== "string") return parameters;
+  try {
+    return JSON.parse(parameters) as unknown;
+  } catch (error) {
+    throw new ToolInputError(
+      `parameters is a string that is not JSON (${(error as Error).message}); pass the JSON Schema as an object.`,
+    );
+  }
+}
+
+/** Creates the create_tool tool. */
+export function createCreateTool(deps: CreateToolDeps): ToolDescriptor<typeof inputShape> {
+  return {
+    name: "create_tool",
+    description:
+      "Create (or with overwrite replace) a tool you can call from the next step on. It runs sandboxed with " +
+      "the shell timeout and persists across restarts.",
+    inputShape,
+    async handler(args) {
+      const text = await deps.dynamicTools.create({
+        name: args.name,
+        description: args.description,
+        parameters: schemaOf(args.parameters),
+        code: args.code,
+        overwrite: args.overwrite === true,
+      });
+      return { text };
+    },
+  };
+}
