@@ -85,6 +85,8 @@ export class ServerConnection {
   private initialFingerprint: string | undefined;
   private changedSinceStart = false;
   private connecting: Promise<boolean> | undefined;
+  /** The tool list refresh a tools/list_changed notification started, until it ends. */
+  private refreshing: Promise<void> | undefined;
   /** Why an established connection was lost; reported in the next tool result, then cleared. */
   private lostReason: string | undefined;
   private lastTransportError: string | undefined;
@@ -125,6 +127,33 @@ export class ServerConnection {
   /** Re-reads the tool list of an up server (for /reload). Never throws. */
   async refresh(): Promise<void> {
     if (this.client) await this.refreshTools(this.client, this.generation);
+  }
+
+  /**
+   * Resolves once the tool list refresh started by the last tools/list_changed has ended (at once when none
+   * runs), so a tool the server added during a call is listed in the very next step. Never rejects.
+   */
+  settled(): Promise<void> {
+    return this.refreshing ?? Promise.resolve();
+  }
+
+  /** Reads a text resource of an up server; undefined when it is down or the read fails. Never throws. */
+  async readResourceText(uri: string): Promise<string | undefined> {
+    const client = this.client;
+    if (!client || this.state !== "up") return undefined;
+    try {
+      const result = await client.readResource({ uri }, { timeout: this.options.connectTimeoutMs });
+      const first = result.contents[0];
+      return first !== undefined && "text" in first && typeof first.text === "string"
+        ? first.text
+        : undefined;
+    } catch (error) {
+      this.options.logger.debug(
+        { server: this.name, uri, err: messageOf(error) },
+        "reading a resource failed",
+      );
+      return undefined;
+    }
   }
 
   /** Calls one of this server's tools: reconnects first when down, and once more when the session was lost. */
@@ -215,7 +244,10 @@ export class ServerConnection {
     };
     client.onclose = () => this.onConnectionLost(client);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      void this.refreshTools(client, generation);
+      const refresh = this.refreshTools(client, generation).finally(() => {
+        if (this.refreshing === refresh) this.refreshing = undefined;
+      });
+      this.refreshing = refresh;
     });
     try {
       const started = Date.now();

@@ -2,6 +2,7 @@
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
+import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "../toolhost/dynamic/status.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { nearToolNames, UnknownToolError } from "./hub-errors.js";
 import { type HubLogger, silentLogger } from "./hub-logger.js";
@@ -86,6 +87,8 @@ export class ToolHub implements ToolSource {
   async listTools(_signal?: AbortSignal): Promise<ToolSpec[]> {
     if (this.closed) return [];
     await Promise.all([this.toolhost?.ensureUp(false), this.start()]);
+    // A tool added during the last call (create_tool) must be callable in the very next step.
+    await Promise.all(this.connections().map((connection) => connection.settled()));
     return this.routes(true).map(({ tool }) => ({
       name: tool.exposedName,
       description: tool.description,
@@ -131,6 +134,21 @@ export class ToolHub implements ToolSource {
       ),
     );
     return this.status();
+  }
+
+  /**
+   * Dynamic tools the toolhost failed to load, with the reason, for /tools and /reload. Reading them makes
+   * the toolhost rescan its dynamic-tools folder first. [] when there is no toolhost or it is down.
+   */
+  async dynamicToolProblems(): Promise<Array<{ name: string; reason: string }>> {
+    const text = await this.toolhost?.readResourceText(DYNAMIC_TOOLS_STATUS_URI);
+    if (text === undefined) return [];
+    try {
+      const parsed = dynamicToolsStatusSchema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data.problems : [];
+    } catch {
+      return [];
+    }
   }
 
   /** Disconnects every server, stops the sandbox and all timers. Idempotent, never throws. */

@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => stop(130));
   process.stdout.on("error", () => stop(0));
 
+  // Dynamic tools on disk are loaded first, so the agent's first tools/list already has them.
+  await toolhost.start();
   const transport = new StdioServerTransport();
   transport.onclose = () => stop(0);
   await toolhost.server.connect(transport);

@@ -4,9 +4,12 @@ import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { DynamicTools } from "./dynamic/dynamic-tools.js";
+import { createContextOperations } from "./dynamic/tool-context.js";
 import { ProcessGroups } from "./process-groups.js";
 import { ProgressBatcher } from "./progress-batcher.js";
 import { type ToolCallContext, type ToolDescriptor, ToolInputError } from "./tool-descriptor.js";
+import { createCreateTool } from "./tools/create-tool.js";
 import { createEditFileTool } from "./tools/edit-file.js";
 import { createListFilesTool } from "./tools/list-files.js";
 import { createReadFileTool } from "./tools/read-file.js";
@@ -27,7 +30,7 @@ export interface ToolhostOptions {
   shellTimeoutSeconds: number;
   /** Largest shell timeout the model may ask for, in seconds. */
   shellMaxTimeoutSeconds: number;
-  /** Where dynamic tools live; loaded by a later feature (dynamic.ts), carried here so main.ts passes it once. */
+  /** Where dynamic tools live; when given, create_tool is offered and the folder is loaded and watched. */
   dynamicToolsDir?: string;
   /** Where unexpected tool failures are reported (stderr in main.ts; never stdout, the MCP channel). */
   logError?: (message: string) => void;
@@ -37,6 +40,10 @@ export interface ToolhostOptions {
 export interface Toolhost {
   /** The MCP server; `connect()` it to a transport. */
   server: McpServer;
+  /** The dynamic tools (create_tool's), when a dynamicToolsDir was given. */
+  dynamicTools?: DynamicTools;
+  /** Loads the dynamic tools on disk and starts watching them; call once before connecting. */
+  start: () => Promise<void>;
   /** Registers one more tool (before or after connect: the SDK then sends tools/list_changed). */
   addTool: <Shape extends z.ZodRawShape>(descriptor: ToolDescriptor<Shape>) => RegisteredTool;
   /** Kills every process group commands started (background ones too) and closes the server. Must not throw. */
@@ -56,10 +63,12 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
   const processGroups = new ProcessGroups();
   const shutdown = new AbortController();
   const logError = options.logError ?? (() => undefined);
+  const builtinNames = new Set<string>();
 
   const addTool = <Shape extends z.ZodRawShape>(descriptor: ToolDescriptor<Shape>): RegisteredTool => {
     // Widened for the SDK's generics; the SDK validates args against this very shape before calling us.
     const inputSchema: z.ZodRawShape = descriptor.inputShape;
+    builtinNames.add(descriptor.name);
     return server.registerTool(
       descriptor.name,
       { description: descriptor.description, inputSchema },
@@ -105,25 +114,43 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
   addTool(createListFilesTool({ workspace }));
   addTool(createReadFileTool({ workspace }));
   addTool(createWriteFileTool({ workspace }));
-  addTool(createEditFileTool({ workspace }));
-  addTool(
-    createShellTool({
-      workspace,
-      processGroups,
-      env: options.env,
-      defaultTimeoutSeconds: options.shellTimeoutSeconds,
-      maxTimeoutSeconds: options.shellMaxTimeoutSeconds,
-    }),
-  );
+  const editFile = createEditFileTool({ workspace });
+  addTool(editFile);
+  const shell = createShellTool({
+    workspace,
+    processGroups,
+    env: options.env,
+    defaultTimeoutSeconds: options.shellTimeoutSeconds,
+    maxTimeoutSeconds: options.shellMaxTimeoutSeconds,
+  });
+  addTool(shell);
+  const dynamicTools =
+    options.dynamicToolsDir === undefined
+      ? undefined
+      : new DynamicTools({
+          directory: options.dynamicToolsDir,
+          server,
+          operations: createContextOperations({ workspace, editFile, shell }),
+          processGroups,
+          timeoutSeconds: options.shellTimeoutSeconds,
+          isBuiltin: (name) => builtinNames.has(name),
+          logError,
+        });
+  if (dynamicTools !== undefined) addTool(createCreateTool({ dynamicTools }));
 
   let disposed = false;
   return {
     server,
+    ...(dynamicTools === undefined ? {} : { dynamicTools }),
+    start: async () => {
+      await dynamicTools?.start();
+    },
     addTool,
     async dispose() {
       if (disposed) return;
       disposed = true;
       shutdown.abort();
+      dynamicTools?.close();
       processGroups.killAll();
       await server.close().catch(() => undefined);
     },

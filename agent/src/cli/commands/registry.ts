@@ -6,6 +6,7 @@ import { createHelpCommand } from "./help.js";
 import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
 import { providersCommand } from "./providers.js";
+import { reloadCommand } from "./reload.js";
 import { toolsCommand } from "./tools.js";
 
 export function builtinCommands(extra: readonly SlashCommand[] = []): SlashCommand[] {
@@ -14,6 +15,7 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
     createHelpCommand(() => commands),
     clearCommand,
     toolsCommand,
+    reloadCommand,
     providersCommand,
     providerCommand,
     keyCommand,
