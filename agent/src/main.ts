@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { builtinCommands } from "./cli/commands/registry.js";
+import { createSkillCommands } from "./cli/commands/skill.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
@@ -20,6 +21,7 @@ import { ProviderSession } from "./llm/session.js";
 import { createLogger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
+import { createSkillServices } from "./skills/skill-services.js";
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
@@ -65,9 +67,21 @@ async function main(argv: string[]): Promise<number> {
   };
   const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
+  const skills = createSkillServices({
+    skillsDir: config.skillsDir,
+    playbooksDir: config.playbooksDir,
+    tools: hub,
+    model: () => providers.current(),
+    maxSteps: config.maxSteps,
+    historyBudgetTokens: config.historyBudgetTokens,
+    workspaceRoot: config.workspaceDir,
+    scrub,
+    record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
+  });
   const session = new AgentSession({
     providers,
-    tools: hub,
+    tools: skills.tools,
+    promptSections: skills.promptSections,
     workspaceRoot: config.workspaceDir,
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
@@ -87,10 +101,15 @@ async function main(argv: string[]): Promise<number> {
     return await runRepl({
       session,
       term,
-      commands: builtinCommands(),
+      commands: builtinCommands(createSkillCommands(skills)),
       services: {
         toolStatus: () => hub.status(),
-        reloadTools: async () => describeReload(await hub.reload()),
+        // Reading the dynamic tools' status makes the toolhost rescan its folder; then the lists are re-read.
+        toolProblems: () => hub.dynamicToolProblems(),
+        reloadTools: async () => {
+          await hub.dynamicToolProblems();
+          return describeReload(await hub.reload());
+        },
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
       },

@@ -1,0 +1,107 @@
+// The API a skill's run(args, ctx) sees: its arguments and a context that reaches the world only through tools,
+// the LLM and a logger. Types only; skills/skill-api.d.ts is a byte-for-byte copy for skill authors and checks.
+
+/** A parsed argument value, typed by the `type` the SKILL.md front matter declares. */
+export type SkillArgValue = string | number | boolean | string[];
+
+/** The arguments of one run, by name; optional arguments without a default are absent. */
+export type SkillArgs = Record<string, SkillArgValue | undefined>;
+
+/** What one tool call gives back. */
+export interface SkillToolResult {
+  /** Text of the result (what the model would see). */
+  text: string;
+  /** True when the call failed; `text` says why. */
+  isError: boolean;
+}
+
+/** One tool as a function. Calling a tool outside `allowed_tools` rejects with an error naming the tool. */
+export type SkillTool = (args?: Record<string, unknown>) => Promise<SkillToolResult>;
+
+/** The tools a skill may call, by name: `ctx.tools.read_file({ path })`. */
+export type SkillTools = Readonly<Record<string, SkillTool>>;
+
+/** A tool call the model asked for in a `complete` answer (not run). */
+export interface SkillToolCall {
+  /** Tool name. */
+  name: string;
+  /** Parsed arguments; `{}` when the model sent invalid JSON (see `error`). */
+  args: Record<string, unknown>;
+  /** Set when the arguments were not a JSON object. */
+  error?: string;
+}
+
+/** One LLM request without a loop. */
+export interface SkillCompleteRequest {
+  /** Instructions for the model. */
+  system?: string;
+  /** The user message. */
+  prompt: string;
+  /** Tools (within allowed_tools) whose schemas are offered; the calls come back, they are not run. */
+  tools?: string[];
+}
+
+/** The model's answer to a `complete` request. */
+export interface SkillCompletion {
+  /** Its text (may be empty when it only called tools). */
+  text: string;
+  /** The tool calls it asked for, in order. */
+  toolCalls: SkillToolCall[];
+}
+
+/** Options of a nested agent loop. */
+export interface SkillAgentOptions {
+  /** Tools the nested loop may use (within allowed_tools); default: all of allowed_tools. */
+  tools?: string[];
+  /** Step cap; default and maximum: the session's. */
+  maxSteps?: number;
+  /** Extra instructions appended to the system prompt. */
+  system?: string;
+}
+
+/** How a nested agent loop ended. */
+export interface SkillAgentResult {
+  /** The model's final answer, or its last text. */
+  text: string;
+  /** `done`, `max_steps`, `repeated_calls`, `aborted`, `llm_error` or `sandbox_error`. */
+  reason: string;
+  /** LLM requests made. */
+  steps: number;
+}
+
+/** The session's current model. */
+export interface SkillLlm {
+  /** One request: text and tool calls back, nothing run. */
+  complete(request: SkillCompleteRequest | string): Promise<SkillCompletion>;
+  /** A nested tool-calling loop with its own history, the same guards and the restricted tools. */
+  runAgent(prompt: string, options?: SkillAgentOptions): Promise<SkillAgentResult>;
+}
+
+/** Everything a skill may use. */
+export interface SkillContext {
+  /** The skill's name. */
+  skill: string;
+  /** Tools restricted to the skill's allowed_tools (in a dry run, writes are simulated and shell refused). */
+  tools: SkillTools;
+  /** The LLM. */
+  llm: SkillLlm;
+  /** A progress line for the user (and the log). */
+  log(message: string): void;
+  /** True for `dry_run:true`: show what would change; the framework guarantees nothing is written. */
+  dryRun: boolean;
+  /** Aborted when the user interrupts; pass it on and stop early. */
+  signal: AbortSignal;
+  /** A unified diff of two texts, for reports. */
+  diff(path: string, before: string, after: string): string;
+}
+
+/** What run() returns: `ok` false means the skill did not do its job; `text` says what happened. */
+export interface SkillResult {
+  /** Whether the skill did its job. */
+  ok: boolean;
+  /** Report for the user (and the model, when it ran the skill). */
+  text: string;
+}
+
+/** The signature skill.ts exports as `run`. */
+export type SkillRun = (args: SkillArgs, ctx: SkillContext) => Promise<SkillResult | string>;

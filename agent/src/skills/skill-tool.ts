@@ -1,0 +1,68 @@
+// The run_skill tool: a ToolSource decorator that adds `run_skill {name, args}` to the model's tools and runs
+// approved skills through the runner; a proposed or revoked skill is an error telling the model to ask the user.
+import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
+import type { SkillRunner } from "./runner.js";
+import { SkillArgsError, SkillUnavailableError } from "./skill-errors.js";
+
+export const RUN_SKILL = "run_skill";
+
+const runSkillSpec: ToolSpec = {
+  name: RUN_SKILL,
+  description:
+    "Run an approved skill (a reviewed workflow) by name; the system prompt lists the skills and their " +
+    "arguments. Proposed skills cannot run: suggest that the user reviews and approves them.",
+  parameters: {
+    type: "object",
+    properties: {
+      name: { type: "string", description: "Skill name." },
+      args: {
+        type: "object",
+        description: 'Arguments by name, e.g. {"file": "app.py", "dry_run": true}.',
+        additionalProperties: true,
+      },
+    },
+    required: ["name"],
+    additionalProperties: false,
+  },
+};
+
+/** `inner` plus run_skill (listed only while at least one skill exists). */
+export function withSkillTool(inner: ToolSource, runner: SkillRunner): ToolSource {
+  return {
+    async listTools(signal?: AbortSignal): Promise<ToolSpec[]> {
+      const tools = await inner.listTools(signal);
+      const hasSkills = runner.registry.scan().length > 0;
+      return hasSkills ? [...tools.filter((t) => t.name !== RUN_SKILL), runSkillSpec] : tools;
+    },
+    async callTool(
+      name: string,
+      args: Record<string, unknown>,
+      options: ToolCallOptions,
+    ): Promise<ToolResult> {
+      if (name !== RUN_SKILL) return inner.callTool(name, args, options);
+      const skill = args.name;
+      const skillArgs = args.args ?? {};
+      if (typeof skill !== "string" || !skill) {
+        return { text: 'run_skill needs "name": the skill to run.', isError: true };
+      }
+      if (typeof skillArgs !== "object" || Array.isArray(skillArgs) || skillArgs === null) {
+        return { text: 'run_skill "args" must be an object of arguments by name.', isError: true };
+      }
+      try {
+        const outcome = await runner.run({
+          name: skill,
+          input: { kind: "object", args: skillArgs as Record<string, unknown> },
+          signal: options.signal,
+          onLog: (line) => options.onProgress?.(`${line}\n`),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
+        return { text: outcome.text, isError: !outcome.ok };
+      } catch (error) {
+        if (SkillUnavailableError.isInstance(error) || SkillArgsError.isInstance(error)) {
+          return { text: error.message, isError: true };
+        }
+        throw error;
+      }
+    },
+  };
+}
