@@ -38,6 +38,10 @@ export interface RecordedRequest {
   body: ChatBody;
   /** Raw request body as received, for "the key never appears" assertions. */
   raw: string;
+  /** `performance.now()` when the request arrived, before its body was read (benchmarks subtract our time). */
+  receivedAt: number;
+  /** Milliseconds from arrival to the response's last byte, set when the response finishes. */
+  handledMs?: number;
 }
 
 export interface ChatBody {
@@ -108,6 +112,7 @@ export class ScriptedLlm {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const raw = await readBody(req);
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404, { "content-type": "application/json" });
@@ -115,7 +120,10 @@ export class ScriptedLlm {
       return;
     }
     const body = JSON.parse(raw) as ChatBody;
-    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body, raw };
+    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body, raw, receivedAt };
+    res.once("finish", () => {
+      recorded.handledMs = performance.now() - receivedAt;
+    });
     this.requests.push(recorded);
     const step = this.queue.shift();
     if (!step) {

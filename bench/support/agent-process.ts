@@ -1,0 +1,79 @@
+// Starts the real agent CLI (built, or from source through tsx) against a scripted LLM server, with a clean
+// environment of its own, and tells when it was spawned so start-up can be timed on the same clock.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { agentArgs, agentEnv, repoRoot } from "../../test/support/run-agent.js";
+import { BenchCheckError } from "./bounded.js";
+
+export type AgentBuild = "built" | "source";
+
+export const builtAgentMain = join(repoRoot, "agent", "dist", "main.js");
+export const builtToolhostMain = join(repoRoot, "agent", "dist", "toolhost", "main.js");
+
+/** Throws with the fix when the built agent is missing. */
+export function requireBuild(): void {
+  if (!existsSync(builtAgentMain) || !existsSync(builtToolhostMain)) {
+    throw new BenchCheckError(`The built agent is missing at ${builtAgentMain}: run npm run build first.`);
+  }
+}
+
+/** A running agent: its process, when it was spawned (performance.now()), and how it ended. */
+export interface AgentProcess {
+  child: ChildProcess;
+  spawnedAt: number;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export interface StartAgentOptions {
+  build: AgentBuild;
+  baseURL: string;
+  workspace: string;
+  /** Extra CLI arguments after -p task. */
+  args?: string[];
+  /** Killed after this long. */
+  timeoutMs: number;
+}
+
+export function startAgent(task: string, options: StartAgentOptions): AgentProcess {
+  const env = agentEnv({ baseURL: options.baseURL, env: { LOG_LEVEL: "warn" } });
+  const cliArgs = [
+    "-p",
+    task,
+    "--sandbox",
+    "local",
+    "--workspace",
+    options.workspace,
+    ...(options.args ?? []),
+  ];
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every agent process there (see profile-summary.ts).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const entry = options.build === "built" ? [builtAgentMain, ...cliArgs] : agentArgs(cliArgs);
+  const argv = [...profile, ...entry];
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, argv, {
+    env,
+    cwd: options.workspace,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (env.HOME) rmSync(env.HOME, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { child, spawnedAt, done };
+}
