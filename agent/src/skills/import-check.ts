@@ -22,6 +22,20 @@ const FORBIDDEN_GLOBALS = new Set([
   "Bun",
 ]);
 
+// Members of the TypeScript API that reach the file system or run programs (ts.sys and what builds on it):
+// a skill uses the compiler for parsing and printing, and ctx.tools for files.
+const FORBIDDEN_MEMBERS = new Set([
+  "sys",
+  "createCompilerHost",
+  "createProgram",
+  "createWatchProgram",
+  "createWatchCompilerHost",
+  "createSolutionBuilder",
+  "createSolutionBuilderHost",
+  "executeCommandLine",
+  "createLanguageService",
+]);
+
 /** One refused construct, with its 1-based line. */
 export interface ImportViolation {
   /** Line in skill.ts. */
@@ -59,6 +73,14 @@ export function checkSkillImports(source: string, fileName = "skill.ts"): Import
             clause.namedBindings.elements.length > 0 &&
             clause.namedBindings.elements.every((e) => e.isTypeOnly)));
       checkSpecifier(node, node.moduleSpecifier.text, typeOnly);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) {
+          const imported = (element.propertyName ?? element.name).text;
+          if (FORBIDDEN_MEMBERS.has(imported))
+            report(element, `importing "${imported}" is refused: it reaches the file system.`);
+        }
+      }
     } else if (
       ts.isExportDeclaration(node) &&
       node.moduleSpecifier &&
@@ -76,6 +98,15 @@ export function checkSkillImports(source: string, fileName = "skill.ts"): Import
       if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
         checkSpecifier(node, argument.literal.text, true);
       }
+    } else if (ts.isPropertyAccessExpression(node) && FORBIDDEN_MEMBERS.has(node.name.text)) {
+      report(
+        node,
+        `".${node.name.text}" is refused in skills: it reaches the file system; use ctx.tools instead.`,
+      );
+    } else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+      const key = node.argumentExpression.text;
+      if (FORBIDDEN_MEMBERS.has(key))
+        report(node, `["${key}"] is refused in skills: it reaches the file system.`);
     } else if (ts.isIdentifier(node) && FORBIDDEN_GLOBALS.has(node.text) && isValueReference(node)) {
       report(node, `"${node.text}" is refused in skills; use ctx.tools, ctx.llm or ctx.log instead.`);
     }

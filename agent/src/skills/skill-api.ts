@@ -18,8 +18,34 @@ export interface SkillToolResult {
 /** One tool as a function. Calling a tool outside `allowed_tools` rejects with an error naming the tool. */
 export type SkillTool = (args?: Record<string, unknown>) => Promise<SkillToolResult>;
 
-/** The tools a skill may call, by name: `ctx.tools.read_file({ path })`. */
-export type SkillTools = Readonly<Record<string, SkillTool>>;
+/**
+ * The tools a skill may call, by name: `ctx.tools.read_file({ path })`; any other (an MCP server's
+ * `server__tool`) through `ctx.tools.call(name, args)`. Each works only when listed in allowed_tools.
+ */
+export interface SkillTools {
+  /** Sandbox: read a text file `{path, offset?, limit?}` (lines without a final newline). */
+  readonly read_file: SkillTool;
+  /** Sandbox: create or overwrite `{path, content}`. */
+  readonly write_file: SkillTool;
+  /** Sandbox: replace `{path, old_text, new_text, replace_all?}`; the result shows the diff. */
+  readonly edit_file: SkillTool;
+  /** Sandbox: `{path?, recursive?, max_depth?}`. */
+  readonly list_files: SkillTool;
+  /** Sandbox: `{command, timeout_seconds?}`; the result ends with `[exit code N]`, isError when not 0. */
+  readonly shell: SkillTool;
+  /** Sandbox: `{manager, packages}`. */
+  readonly install_dependency: SkillTool;
+  /** Agent side: read skills/<name>/SKILL.md or skill.ts `{name, file}`. */
+  readonly skill_read: SkillTool;
+  /** Agent side: write skills/<name>/SKILL.md or skill.ts `{name, file, content, overwrite?}` (never approved). */
+  readonly skill_write: SkillTool;
+  /** Agent side: import rules and type check of skills/<name>/skill.ts `{name}`. */
+  readonly skill_validate: SkillTool;
+  /** Agent side: write playbooks/<category>/<file>.md `{category, file, content, overwrite?}`. */
+  readonly playbook_write: SkillTool;
+  /** Any tool by name. */
+  call(name: string, args?: Record<string, unknown>): Promise<SkillToolResult>;
+}
 
 /** A tool call the model asked for in a `complete` answer (not run). */
 export interface SkillToolCall {

@@ -13,6 +13,7 @@ import type {
   SkillCompletion,
   SkillContext,
   SkillTool,
+  SkillTools,
 } from "./skill-api.js";
 
 export interface SkillContextOptions {
@@ -45,11 +46,14 @@ export function createSkillContext(options: SkillContextOptions): SkillContext {
     signal: options.signal,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
-  const tools = new Proxy({} as Record<string, SkillTool>, {
-    get(_target, property) {
+  const call = (name: string, args: Record<string, unknown> = {}) =>
+    restricted.callTool(name, args, callOptions);
+  const tools = new Proxy({} as SkillTools, {
+    get(_target, property): SkillTool | SkillTools["call"] | undefined {
       // Not a tool: symbols, and `then` (so awaiting ctx.tools by mistake does not call a tool named then).
       if (typeof property !== "string" || property === "then") return undefined;
-      return (args: Record<string, unknown> = {}) => restricted.callTool(property, args, callOptions);
+      if (property === "call") return call;
+      return (args: Record<string, unknown> = {}) => call(property, args);
     },
   });
 
