@@ -1,19 +1,10 @@
 // Benchmark 1, loop overhead: the built agent runs a 100-step session of read_file calls against a scripted
 // LLM that answers at once; per step we keep the agent's own time (server time subtracted) and peak RSS.
-import { rmSync } from "node:fs";
-import { ScriptedLlm } from "../test/support/scripted-llm.js";
 import { requireBuild, startAgent } from "./support/agent-process.js";
-import { check, repeat, withDeadline } from "./support/bounded.js";
-import { childPids, peakRssKib } from "./support/proc.js";
+import { check, repeat } from "./support/bounded.js";
 import type { Benchmark, BenchReport } from "./support/report.js";
 import { judge } from "./support/report.js";
-import {
-  enqueueReadSession,
-  FINAL_ANSWER,
-  makeReadWorkspace,
-  type SessionCheck,
-  stepOverheads,
-} from "./support/scripted-session.js";
+import { runReadSession, type SessionFigures, type StartCli } from "./support/run-read-session.js";
 import { median, mib, ms, percentile } from "./support/stats.js";
 
 const STEPS = 100;
@@ -25,54 +16,13 @@ export const ourReadDialect = {
   args: (step: number) => ({ path: "small.txt", offset: 1 + (step % 5), limit: 10 }),
 };
 
-/** One session's figures. */
-export interface SessionFigures {
-  /** Per-step overheads in ms (agent time only). */
-  steps: number[];
-  /** Peak RSS of the agent process, KiB, read just before it exits. */
-  agentPeakKib: number;
-  /** Peak RSS of its toolhost child, KiB. */
-  toolhostPeakKib: number;
-}
+/** Our built agent, local sandbox, enough --max-steps for the session. */
+export const startOurs: StartCli = (task, { baseURL, workspace }) =>
+  startAgent(task, { build: "built", baseURL, workspace, args: ["--max-steps", "1000"], timeoutMs: 90_000 });
 
 /** Runs one scripted session of `steps` reads through the built agent with the local sandbox. */
-export async function runOurSession(steps: number): Promise<SessionFigures> {
-  const llm = await ScriptedLlm.start();
-  const workspace = makeReadWorkspace();
-  const session: SessionCheck = { missingResults: 0 };
-  let agentPeakKib = Number.NaN;
-  let toolhostPeakKib = Number.NaN;
-  try {
-    const agent = startAgent("read small.txt repeatedly", {
-      build: "built",
-      baseURL: llm.baseURL,
-      workspace: workspace.dir,
-      args: ["--max-steps", String(steps + 10)],
-      timeoutMs: 60_000,
-    });
-    session.onFinalRequest = () => {
-      const pid = agent.child.pid ?? -1;
-      agentPeakKib = peakRssKib(pid);
-      const peaks = childPids(pid)
-        .map(peakRssKib)
-        .filter((kib) => Number.isFinite(kib));
-      toolhostPeakKib = peaks.length > 0 ? Math.max(...peaks) : Number.NaN;
-    };
-    enqueueReadSession(llm, steps, ourReadDialect, workspace, session);
-    const result = await withDeadline(agent.done, 70_000, "a 100-step agent session");
-    check(result.code === 0, `the agent exited ${result.code}: ${result.stderr.slice(-500)}`);
-    check(result.stdout.includes(FINAL_ANSWER), "the agent did not print the final answer");
-    check(
-      llm.requests.length === steps + 1,
-      `expected ${steps + 1} LLM requests, saw ${llm.requests.length}`,
-    );
-    check(llm.unexpected === 0 && llm.pending === 0, "the scripted server's queue did not end exactly");
-    check(session.missingResults === 0, `${session.missingResults} tool results never reached the model`);
-    return { steps: stepOverheads(llm.requests), agentPeakKib, toolhostPeakKib };
-  } finally {
-    await llm.close();
-    rmSync(workspace.dir, { recursive: true, force: true });
-  }
+export function runOurSession(steps: number): Promise<SessionFigures> {
+  return runReadSession(startOurs, ourReadDialect, steps);
 }
 
 export const loopOverhead: Benchmark = {
@@ -88,7 +38,7 @@ export const loopOverhead: Benchmark = {
     const all = runs.flatMap((run) => run.steps);
     const perStep = median(perRun);
     const agentPeak = median(runs.map((run) => run.agentPeakKib));
-    const toolhostPeak = median(runs.map((run) => run.toolhostPeakKib));
+    const toolhostPeak = median(runs.map((run) => run.childPeakKib));
     return {
       tables: [
         {

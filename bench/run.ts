@@ -1,12 +1,16 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in sequence, each within its own
 // time limit, and prints the machine, the command and Markdown tables ready for bench/README.md.
+import { datetimeLoad } from "./datetime-load.js";
 import { loopOverhead } from "./loop-overhead.js";
+import { peerPi } from "./peer-pi.js";
+import { promptFootprint } from "./prompt-footprint.js";
+import { startup } from "./startup.js";
 import { BenchCheckError, BenchTimeoutError, withDeadline } from "./support/bounded.js";
 import { describeMachine, machineFacts } from "./support/machine.js";
 import { type Benchmark, markdownTable, type TargetCheck } from "./support/report.js";
 import { toolRoundTrip } from "./tool-round-trip.js";
 
-const benchmarks: Benchmark[] = [loopOverhead, toolRoundTrip];
+const benchmarks: Benchmark[] = [loopOverhead, toolRoundTrip, startup, promptFootprint, datetimeLoad, peerPi];
 
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((name) => !benchmarks.some((bench) => bench.name === name));
