@@ -20,8 +20,8 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
   let writes: Array<{ path: string; content: string }>;
   if (/\.(ts|tsx|mts|cts)$/.test(file)) {
     const result = extractTypeScript(file, before, start, end, name);
-    if (typeof result === "string") return { ok: false, text: `Cannot extract: ${result}` };
-    writes = [{ path: file, content: result }];
+    if (!result.ok) return { ok: false, text: `Cannot extract: ${result.reason}` };
+    writes = [{ path: file, content: result.text }];
   } else if (file.endsWith(".py")) {
     const result = await extractWithLlm(ctx, file, before, start, end, name);
     if (typeof result === "string") return { ok: false, text: result };
@@ -85,7 +85,14 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
 }
 
 /** The new file text, or why the range cannot be extracted. */
-function extractTypeScript(fileName: string, text: string, start: number, end: number, name: string): string {
+function extractTypeScript(
+  fileName: string,
+  text: string,
+  start: number,
+  end: number,
+  name: string,
+): { ok: true; text: string } | { ok: false; reason: string } {
+  const fail = (reason: string) => ({ ok: false as const, reason });
   const file = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2023, true, ts.ScriptKind.TS);
   const lineOf = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
   let found: { block: ts.Block | ts.SourceFile; statements: ts.Statement[] } | undefined;
@@ -107,9 +114,10 @@ function extractTypeScript(fileName: string, text: string, start: number, end: n
     ts.forEachChild(node, search);
   };
   search(file);
-  if (!found) return `lines ${start}-${end} are not whole statements of one block.`;
+  if (!found) return fail(`lines ${start}-${end} are not whole statements of one block.`);
   const { block, statements } = found;
-  if (file.statements.some((s) => declares(s, name))) return `"${name}" is already declared in ${fileName}.`;
+  if (file.statements.some((s) => declares(s, name)))
+    return fail(`"${name}" is already declared in ${fileName}.`);
 
   const declaredInside = new Set<string>();
   const reads: string[] = [];
@@ -158,16 +166,16 @@ function extractTypeScript(fileName: string, text: string, start: number, end: n
     ts.forEachChild(node, (child) => visit(child, nested, loop));
   };
   for (const statement of statements) visit(statement, false, false);
-  if (problem) return problem;
+  if (problem) return fail(problem);
 
   const outer = outerLocals(block, statements[0] as ts.Statement, file);
   const params = reads.filter((r) => !declaredInside.has(r) && outer.has(r));
   const reassigned = [...assigned].filter((a) => !declaredInside.has(a) && outer.has(a));
-  if (reassigned.length) return `the lines assign to outer variable(s) ${reassigned.join(", ")}.`;
+  if (reassigned.length) return fail(`the lines assign to outer variable(s) ${reassigned.join(", ")}.`);
   const typed: string[] = [];
   for (const param of params) {
     const type = typeOf(outer.get(param), file);
-    if (!type) return `the type of ${param} cannot be read from its declaration; annotate it first.`;
+    if (!type) return fail(`the type of ${param} cannot be read from its declaration; annotate it first.`);
     typed.push(`${param}: ${type}`);
   }
   const lastEnd = statements.at(-1)?.getEnd() ?? 0;
@@ -215,8 +223,8 @@ function extractTypeScript(fileName: string, text: string, start: number, end: n
   const at = insertAt + (insertAt >= lastEnd ? shift : 0);
   const result = `${replaced.slice(0, at)}\n\n${fn}${replaced.slice(at)}`;
   const check = ts.transpileModule(result, { reportDiagnostics: true, fileName });
-  if (check.diagnostics?.length) return "the result does not parse; nothing was changed.";
-  return result;
+  if (check.diagnostics?.length) return fail("the result does not parse; nothing was changed.");
+  return { ok: true, text: result };
 }
 
 /** Names declared by the enclosing functions (parameters, their blocks' variables), not module-level ones. */

@@ -14,7 +14,7 @@ const ECHO = {
   args: "  - name: text\n    type: string\n    required: true\n",
   code:
     'import type { SkillArgs, SkillContext } from "../skill-api.js";\n' +
-    'export async function run(args: SkillArgs, ctx: SkillContext) {\n  ctx.log("echoing");\n  return `v1 ${String(args.text)}`;\n}\n',
+    'export async function run(args: SkillArgs, ctx: SkillContext) {\n  ctx.log("echoing");\n  return "v1 " + String(args.text);\n}\n',
 };
 
 let h: SkillHarness;
@@ -181,7 +181,7 @@ describe("ctx", () => {
         '  const edit = await ctx.tools.edit_file({ path: "new.txt", old_text: "two", new_text: "three" });\n' +
         '  const read = await ctx.tools.read_file({ path: "new.txt" });\n' +
         '  const shell = await ctx.tools.shell({ command: "rm -rf /" });\n' +
-        "  return { ok: !edit.isError && shell.isError, text: `dry=${ctx.dryRun} read=${JSON.stringify(read.text)}` };\n}\n",
+        '  return { ok: !edit.isError && shell.isError, text: "dry=" + ctx.dryRun + " read=" + JSON.stringify(read.text) };\n}\n',
     });
     await approve("writer");
     const outcome = await h.run("writer", "dry_run:true");
@@ -230,7 +230,7 @@ describe("ctx", () => {
         'import type { SkillArgs, SkillContext } from "../skill-api.js";\n' +
         "export async function run(_a: SkillArgs, ctx: SkillContext) {\n" +
         '  const result = await ctx.llm.runAgent("read a");\n' +
-        "  return `${result.reason}:${result.text}`;\n}\n",
+        '  return result.reason + ":" + result.text;\n}\n',
     });
     await approve("agentic");
     h.llm.enqueue(

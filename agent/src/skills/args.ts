@@ -101,7 +101,11 @@ export function parseSkillArgs(line: string, manifest: SkillManifest): ParsedSki
       given[token.key] = token.kind === "flag" ? (token.value ?? true) : token.value;
     }
   }
-  const free = manifest.args.filter((arg) => !(arg.name in given) && arg.type !== "boolean");
+  // Positional words fill the required arguments not given by name (else the optional ones), in declared
+  // order; extra words join the last of them when it is free text, so `/skill hello hi there` works.
+  const unnamed = manifest.args.filter((arg) => !(arg.name in given) && arg.type !== "boolean");
+  const required = unnamed.filter((arg) => arg.required);
+  const free = required.length ? required : unnamed;
   positional.forEach((value, index) => {
     const arg = free[index];
     const last = free[free.length - 1];
@@ -133,12 +137,14 @@ export function coerceSkillArgs(input: Record<string, unknown>, manifest: SkillM
     }
     args[key] = coerce(spec, raw, usage);
   }
+  // In declared order, so logs and reports read the same however the arguments were written.
+  const ordered: SkillArgs = {};
   for (const spec of manifest.args) {
-    if (args[spec.name] !== undefined) continue;
-    if (spec.default !== undefined) args[spec.name] = spec.default;
+    const value = args[spec.name] ?? spec.default;
+    if (value !== undefined) ordered[spec.name] = value;
     else if (spec.required) throw new SkillArgsError(`Missing required argument ${spec.name}.`, usage);
   }
-  return { args, dryRun };
+  return { args: ordered, dryRun };
 }
 
 function coerce(spec: SkillArgSpec, raw: unknown, usage: string): SkillArgValue {
