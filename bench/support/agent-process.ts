@@ -33,6 +33,10 @@ export interface StartAgentOptions {
   args?: string[];
   /** Killed after this long. */
   timeoutMs: number;
+  /** The sandbox (default local). */
+  sandbox?: "local" | "docker";
+  /** Extra environment variables. */
+  env?: Record<string, string>;
 }
 
 export function startAgent(task: string, options: StartAgentOptions): AgentProcess {

@@ -1,6 +1,6 @@
 // A scripted coding session for any agent: N read calls on a small file, then a final answer, with checks
 // that each tool result reached the model, and the per-step overhead computed from the server's own clock.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RecordedRequest, ScriptedLlm } from "../../test/support/scripted-llm.js";
@@ -29,6 +29,8 @@ export function makeReadWorkspace(prefix = "bench-ws-"): ReadWorkspace {
   const marker = "bench-marker-7f3a";
   const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1} ${marker} lorem ipsum dolor sit amet`);
   writeFileSync(join(dir, "small.txt"), `${lines.join("\n")}\n`);
+  // The Docker sandbox runs as an unprivileged user when the workspace belongs to root: let it in.
+  chmodSync(dir, 0o777);
   return { dir, file: "small.txt", marker };
 }
 
