@@ -146,7 +146,7 @@ describe("doc_sync", () => {
     "  return a + b + c;",
     "}",
     "/** Greets. */",
-    "export const greet = (name: string): string => `hi ${name}`;",
+    'export const greet = (name: string): string => "hi " + name;',
     "export interface Options { verbose: boolean }",
     "function hidden() {}",
     "",

@@ -24,8 +24,10 @@ export type ValidPlaybook = Extract<PlaybookEntry, { kind: "valid" }>;
 export interface PlaybookSelectionOptions {
   /** Most playbooks in one prompt. Default 2. */
   maxPlaybooks?: number;
-  /** Lowest BM25 score that counts as relevant. Default 2. */
+  /** Lowest BM25 score that counts as relevant. Default 2.5. */
   minScore?: number;
+  /** A playbook after the first needs at least this share of the first's score. Default 0.5. */
+  minRelativeScore?: number;
   /** Most characters of playbook text in one prompt. Default 6000. */
   charBudget?: number;
 }
@@ -39,7 +41,8 @@ export interface PlaybookSelection {
 
 export const DEFAULT_SELECTION: Required<PlaybookSelectionOptions> = {
   maxPlaybooks: 2,
-  minScore: 2,
+  minScore: 2.5,
+  minRelativeScore: 0.5,
   charBudget: 6000,
 };
 
@@ -72,10 +75,15 @@ export class PlaybookRegistry {
 
   /** The playbooks for `prompt` and their section. Never throws. */
   select(prompt: string): PlaybookSelection {
-    const { maxPlaybooks, minScore, charBudget } = { ...DEFAULT_SELECTION, ...this.selection };
+    const { maxPlaybooks, minScore, minRelativeScore, charBudget } = {
+      ...DEFAULT_SELECTION,
+      ...this.selection,
+    };
     const valid = this.list().filter((p): p is ValidPlaybook => p.kind === "valid");
     const byId = new Map(valid.map((p) => [p.id, p]));
-    const ranked = rankDocuments(prompt, valid).filter((r) => r.score >= minScore);
+    const all = rankDocuments(prompt, valid);
+    const best = all[0]?.score ?? 0;
+    const ranked = all.filter((r) => r.score >= minScore && r.score >= best * minRelativeScore);
     const chosen: PlaybookSelection["chosen"] = [];
     const parts: string[] = [];
     let used = 0;
