@@ -38,6 +38,10 @@ export interface Config {
     /** Host path of the workspace when the agent itself runs in a container (for sibling bind mounts). */
     hostWorkspaceDir?: string;
     hostDynamicToolsDir?: string;
+    /** Network of install_dependency's short-lived containers when the sandbox's own is `none`. */
+    installNetwork: string;
+    /** install_dependency accepts http(s) URLs as package specs. */
+    installAllowUrls: boolean;
   };
   shell: { timeoutSeconds: number; maxTimeoutSeconds: number };
   maxSteps: number;
@@ -190,6 +194,20 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
         wholeNumber(16, 32_768),
         "a whole number from 16 to 32768",
         256,
+      ),
+      installNetwork: parse(
+        "SANDBOX_INSTALL_NETWORK",
+        env.SANDBOX_INSTALL_NETWORK,
+        z.string().regex(/^[\w.-]+$/),
+        "a Docker network name such as bridge",
+        "bridge",
+      ),
+      installAllowUrls: parse(
+        "INSTALL_ALLOW_URLS",
+        env.INSTALL_ALLOW_URLS,
+        booleanSchema,
+        "true or false",
+        false,
       ),
       ...(env.HOST_WORKSPACE_DIR ? { hostWorkspaceDir: env.HOST_WORKSPACE_DIR } : {}),
       ...(env.HOST_DYNAMIC_TOOLS_DIR ? { hostDynamicToolsDir: env.HOST_DYNAMIC_TOOLS_DIR } : {}),

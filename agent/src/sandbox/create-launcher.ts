@@ -1,11 +1,20 @@
 // Picks the sandbox launcher the configuration asks for: a local child process or a Docker container.
 import type { Config } from "../config.js";
-import { ConfigError } from "../config.js";
 import type { HubLogger } from "../hub/hub-logger.js";
+import { DockerLauncher } from "./docker.js";
 import type { SandboxLauncher } from "./launcher.js";
 import { LocalLauncher } from "./local.js";
 
-export function createLauncher(config: Config, logger: HubLogger): SandboxLauncher {
+export interface CreateLauncherOptions {
+  /** The agent session's id, for the docker sandbox's labels and names (random when absent). */
+  sessionId?: string;
+}
+
+export function createLauncher(
+  config: Config,
+  logger: HubLogger,
+  options: CreateLauncherOptions = {},
+): SandboxLauncher {
   const flags = {
     workspace: config.workspaceDir,
     dynamicToolsDir: config.dynamicToolsDir,
@@ -15,7 +24,25 @@ export function createLauncher(config: Config, logger: HubLogger): SandboxLaunch
   switch (config.sandbox.kind) {
     case "local":
       return new LocalLauncher({ ...flags, logger });
-    case "docker":
-      throw new ConfigError("SANDBOX=docker is not available in this build yet; use --sandbox local.");
+    case "docker": {
+      const { sandbox } = config;
+      const launcher = new DockerLauncher({
+        ...flags,
+        image: sandbox.image,
+        network: sandbox.network,
+        installNetwork: sandbox.installNetwork,
+        installAllowUrls: sandbox.installAllowUrls,
+        limits: { memoryMb: sandbox.memoryMb, cpus: sandbox.cpus, pidsLimit: sandbox.pidsLimit },
+        ...(sandbox.hostWorkspaceDir === undefined ? {} : { hostWorkspaceDir: sandbox.hostWorkspaceDir }),
+        ...(sandbox.hostDynamicToolsDir === undefined
+          ? {}
+          : { hostDynamicToolsDir: sandbox.hostDynamicToolsDir }),
+        ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
+        logger,
+      });
+      // At start-up, in the background: sandboxes a crashed earlier run left behind. Never throws.
+      void launcher.removeStale();
+      return launcher;
+    }
   }
 }

@@ -11,6 +11,7 @@ import { ProgressBatcher } from "./progress-batcher.js";
 import { type ToolCallContext, type ToolDescriptor, ToolInputError } from "./tool-descriptor.js";
 import { createCreateTool } from "./tools/create-tool.js";
 import { createEditFileTool } from "./tools/edit-file.js";
+import { createInstallDependencyTool } from "./tools/install-dependency.js";
 import { createListFilesTool } from "./tools/list-files.js";
 import { createReadFileTool } from "./tools/read-file.js";
 import { createShellTool } from "./tools/shell.js";
@@ -137,6 +138,14 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
           logError,
         });
   if (dynamicTools !== undefined) addTool(createCreateTool({ dynamicTools }));
+  // The docker sandbox answers install_dependency itself, in a networked container (sandbox/docker-install.ts).
+  addTool(
+    createInstallDependencyTool({
+      workspace,
+      env: options.env,
+      timeoutSeconds: options.shellMaxTimeoutSeconds,
+    }),
+  );
 
   let disposed = false;
   return {

@@ -1,0 +1,161 @@
+// install_dependency for the docker sandbox: the sandbox has no network, so the agent answers the call itself
+// and runs the installer in a short-lived container of the same image, as hardened, on a network that can reach registries.
+import { Writable } from "node:stream";
+import {
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  type RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+import type Dockerode from "dockerode";
+import { z } from "zod";
+import { ToolInputError } from "../toolhost/tool-descriptor.js";
+import {
+  describeInstall,
+  type InstallRun,
+  installCommand,
+  installInputShape,
+  validateInstallRequest,
+} from "../toolhost/tools/install-dependency.js";
+import type { SandboxContainerOptions } from "./docker-container-spec.js";
+import { sandboxContainerSpec } from "./docker-container-spec.js";
+import type { MessageInterceptor } from "./docker-transport.js";
+
+const OUTPUT_KEEP_CHARS = 64 * 1024;
+const INSTALL_TOOL = "install_dependency";
+
+/** What an install container shares with the toolhost container, and what differs. */
+export type InstallContainerOptions = Omit<SandboxContainerOptions, "role" | "cmd" | "name" | "network"> & {
+  /** Network with registry access: the sandbox's own when it has one, else the configured install network. */
+  network: string;
+  /** Longest an install may take, in seconds. */
+  timeoutSeconds: number;
+  /** Accept URL specs. */
+  allowUrls: boolean;
+};
+
+let installCount = 0;
+
+/** Runs argv in a fresh install container (hardened like the sandbox) and removes it. Never throws. */
+export async function runInstallContainer(
+  docker: Dockerode,
+  options: InstallContainerOptions,
+  argv: string[],
+  signal: AbortSignal,
+): Promise<InstallRun> {
+  const name = `tca-install-${options.sessionId}-${++installCount}`;
+  const spec = sandboxContainerSpec({
+    ...options,
+    role: "install",
+    name,
+    cmd: argv,
+    tmpMb: 1024,
+    extraEnv: {
+      PIP_NO_CACHE_DIR: "1",
+      PIP_PROGRESS_BAR: "off",
+      npm_config_cache: "/tmp/npm-cache",
+      NO_COLOR: "1",
+    },
+  });
+  let container: Dockerode.Container | undefined;
+  let output = "";
+  let failure: string | undefined;
+  const collect = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      output = (output + chunk.toString("utf8")).slice(-OUTPUT_KEEP_CHARS);
+      done();
+    },
+  });
+  const stop = (why: string) => {
+    failure ??= why;
+    void container?.kill().catch(() => undefined);
+  };
+  const timer = setTimeout(
+    () => stop(`timed out after ${options.timeoutSeconds} s`),
+    options.timeoutSeconds * 1000,
+  );
+  const onAbort = () => stop("cancelled");
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    container = await docker.createContainer({
+      ...spec,
+      OpenStdin: false,
+      StdinOnce: false,
+      AttachStdin: false,
+    });
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const drained = new Promise<void>((resolve) => {
+      stream.once("end", resolve);
+      stream.once("close", resolve);
+    });
+    container.modem.demuxStream(stream, collect, collect);
+    if (signal.aborted) onAbort();
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    const state = (await container.inspect()).State;
+    if (state.OOMKilled) failure ??= "the installer ran out of memory (raise SANDBOX_MEMORY_MB)";
+    return { exitCode: StatusCode, output, ...(failure === undefined ? {} : { failure }) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { exitCode: null, output, failure: failure ?? `could not run the install container: ${message}` };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+    await container?.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+const argsSchema = z.object(installInputShape);
+
+function result(id: RequestId, text: string, isError: boolean): JSONRPCMessage {
+  return { jsonrpc: "2.0", id, result: { content: [{ type: "text", text }], isError } };
+}
+
+/** Takes tools/call install_dependency (and its cancellation) off the wire and answers it from the agent's side. */
+export function createInstallInterceptor(
+  run: (argv: string[], signal: AbortSignal) => Promise<InstallRun>,
+  allowUrls: boolean,
+): MessageInterceptor {
+  const active = new Map<RequestId, AbortController>();
+  return {
+    handle(message, reply) {
+      if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
+        const controller = id === undefined ? undefined : active.get(id);
+        controller?.abort();
+        return controller !== undefined;
+      }
+      if (!isJSONRPCRequest(message) || message.method !== "tools/call") return false;
+      const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
+      if (params?.name !== INSTALL_TOOL) return false;
+      const controller = new AbortController();
+      active.set(message.id, controller);
+      void answer(params.arguments, controller.signal)
+        .then((answerText) => reply(result(message.id, answerText.text, answerText.isError)))
+        .finally(() => active.delete(message.id));
+      return true;
+    },
+    stop() {
+      for (const controller of active.values()) controller.abort();
+    },
+  };
+
+  async function answer(rawArgs: unknown, signal: AbortSignal): Promise<{ text: string; isError: boolean }> {
+    const parsed = argsSchema.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`,
+      );
+      return { text: `Invalid arguments for ${INSTALL_TOOL}: ${issues.join("; ")}`, isError: true };
+    }
+    try {
+      const request = validateInstallRequest(parsed.data.manager, parsed.data.packages, { allowUrls });
+      const outcome = describeInstall(request, await run(installCommand(request), signal));
+      return { text: outcome.text, isError: outcome.isError === true };
+    } catch (error) {
+      if (ToolInputError.isInstance(error)) return { text: error.message, isError: true };
+      return { text: `${INSTALL_TOOL} failed unexpectedly: ${String(error)}`, isError: true };
+    }
+  }
+}
