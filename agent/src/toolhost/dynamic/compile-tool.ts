@@ -1,6 +1,6 @@
 // Turns a dynamic tool's TypeScript or JavaScript source into an ES module with TypeScript's transpileModule;
 // syntax errors come back with line and column, and a module without a default export is refused.
-import ts from "typescript";
+import type TypeScript from "typescript";
 
 /** Largest source create_tool accepts. */
 export const MAX_CODE_CHARS = 100_000;
@@ -8,7 +8,15 @@ const MAX_DIAGNOSTICS_SHOWN = 5;
 
 export type CompileOutcome = { ok: true; javascript: string } | { ok: false; message: string };
 
-function hasDefaultExport(source: ts.SourceFile): boolean {
+type Ts = typeof TypeScript;
+let loading: Promise<Ts> | undefined;
+// TypeScript costs the toolhost about 80 MB: load it only once a dynamic tool is compiled.
+function loadTypeScript(): Promise<Ts> {
+  loading ??= import("typescript").then((module) => module.default);
+  return loading;
+}
+
+function hasDefaultExport(ts: Ts, source: TypeScript.SourceFile): boolean {
   return source.statements.some((statement) => {
     if (ts.isExportAssignment(statement)) return !statement.isExportEquals;
     if (ts.isExportDeclaration(statement)) {
@@ -25,7 +33,7 @@ function hasDefaultExport(source: ts.SourceFile): boolean {
   });
 }
 
-function describeDiagnostic(diagnostic: ts.Diagnostic): string {
+function describeDiagnostic(ts: Ts, diagnostic: TypeScript.Diagnostic): string {
   const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
   if (diagnostic.file === undefined || diagnostic.start === undefined) return text;
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
@@ -36,13 +44,14 @@ function describeDiagnostic(diagnostic: ts.Diagnostic): string {
  * Transpiles `code` (the tool `name`'s index.ts) to JavaScript with an inline source map, so stack frames in
  * errors point at `dynamic-tools/<name>/index.ts` lines. Types are not checked, only syntax.
  */
-export function compileToolCode(name: string, code: string): CompileOutcome {
+export async function compileToolCode(name: string, code: string): Promise<CompileOutcome> {
   if (code.length > MAX_CODE_CHARS) {
     return {
       ok: false,
       message: `The code is ${code.length} characters, over the ${MAX_CODE_CHARS} limit; keep a tool small.`,
     };
   }
+  const ts = await loadTypeScript();
   const output = ts.transpileModule(code, {
     fileName: "index.ts",
     reportDiagnostics: true,
@@ -58,11 +67,13 @@ export function compileToolCode(name: string, code: string): CompileOutcome {
     (diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error,
   );
   if (diagnostics.length > 0) {
-    const shown = diagnostics.slice(0, MAX_DIAGNOSTICS_SHOWN).map(describeDiagnostic);
+    const shown = diagnostics
+      .slice(0, MAX_DIAGNOSTICS_SHOWN)
+      .map((diagnostic) => describeDiagnostic(ts, diagnostic));
     return { ok: false, message: `Syntax error in the code: ${shown.join("; ")}.` };
   }
   const source = ts.createSourceFile("index.ts", code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
-  if (!hasDefaultExport(source)) {
+  if (!hasDefaultExport(ts, source)) {
     return {
       ok: false,
       message:

@@ -131,9 +131,9 @@ export class DynamicTools {
     if (description.length === 0 || description.length > MAX_DESCRIPTION_CHARS) {
       throw new ToolInputError(`description must be 1 to ${MAX_DESCRIPTION_CHARS} characters.`);
     }
-    const schema = checkParametersSchema(request.parameters);
+    const schema = await checkParametersSchema(request.parameters);
     if (!schema.ok) throw new ToolInputError(schema.message);
-    const compiled = compileToolCode(name, request.code);
+    const compiled = await compileToolCode(name, request.code);
     if (!compiled.ok) throw new ToolInputError(compiled.message);
     return this.exclusive(async () => {
       const names = await this.folderNames();
@@ -225,9 +225,9 @@ export class DynamicTools {
         reason: `index.ts has sha256 ${actual} but tool.json records ${manifest.sha256}; re-create the tool with create_tool (overwrite: true), or, if you edited index.ts on purpose, put the new sha256 in tool.json`,
       };
     }
-    const schema = checkParametersSchema(manifest.parameters);
+    const schema = await checkParametersSchema(manifest.parameters);
     if (!schema.ok) return { ok: false, reason: schema.message };
-    const compiled = compileToolCode(name, code);
+    const compiled = await compileToolCode(name, code);
     if (!compiled.ok) return { ok: false, reason: compiled.message };
     if (!this.loaded.has(name) && this.loaded.size >= MAX_DYNAMIC_TOOLS) {
       return { ok: false, reason: `over the limit of ${MAX_DYNAMIC_TOOLS} dynamic tools` };
@@ -246,7 +246,7 @@ export class DynamicTools {
     this.loaded.set(name, {
       fingerprint: folder.fingerprint,
       compiledFile,
-      validate: createArgumentValidator(schema.schema),
+      validate: await createArgumentValidator(schema.schema),
       registered,
     });
     return { ok: true };

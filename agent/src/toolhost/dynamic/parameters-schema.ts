@@ -1,6 +1,6 @@
 // A dynamic tool's `parameters`: checked to be a JSON Schema object (draft-07 meta-schema, `type: "object"`
 // with `properties`, compilable), and compiled into a validator whose errors name the offending field.
-import { Ajv, type ErrorObject } from "ajv";
+import type { Ajv, ErrorObject } from "ajv";
 import type { JsonSchema } from "../../loop/tools.js";
 
 /** Largest `parameters` schema (as JSON); the hub drops tools whose schema is over 20,000 characters. */
@@ -12,8 +12,15 @@ export type ArgumentValidator = (args: Record<string, unknown>) => string | unde
 
 export type SchemaCheck = { ok: true; schema: JsonSchema } | { ok: false; message: string };
 
-// Formats are annotations only (no ajv-formats): a model's "format": "date" must not make a tool unloadable.
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+let loading: Promise<Ajv> | undefined;
+// Loaded with the first dynamic tool, so a toolhost without any does not carry it.
+function loadAjv(): Promise<Ajv> {
+  loading ??= import("ajv").then(
+    // Formats are annotations only (no ajv-formats): a model's "format": "date" must not make a tool unloadable.
+    ({ Ajv }) => new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false }),
+  );
+  return loading;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -23,7 +30,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Validates `parameters` as the JSON Schema of a tool's arguments. `$schema`, `$id` and `id` are dropped: the
  * schema is always read as draft-07, and ids would collide between tools.
  */
-export function checkParametersSchema(parameters: unknown): SchemaCheck {
+export async function checkParametersSchema(parameters: unknown): Promise<SchemaCheck> {
   if (!isPlainObject(parameters)) {
     return {
       ok: false,
@@ -51,6 +58,7 @@ export function checkParametersSchema(parameters: unknown): SchemaCheck {
       message: `parameters is ${size} characters of JSON, over the ${MAX_PARAMETERS_CHARS} limit; shorten the descriptions.`,
     };
   }
+  const ajv = await loadAjv();
   if (!ajv.validateSchema(schema)) {
     const errors = (ajv.errors ?? []).slice(0, MAX_ERRORS_SHOWN);
     return {
@@ -95,8 +103,8 @@ function describeError(error: ErrorObject): string {
 }
 
 /** Compiles the validator for a schema that passed checkParametersSchema. */
-export function createArgumentValidator(schema: JsonSchema): ArgumentValidator {
-  const validate = ajv.compile(schema);
+export async function createArgumentValidator(schema: JsonSchema): Promise<ArgumentValidator> {
+  const validate = (await loadAjv()).compile(schema);
   return (args) => {
     if (validate(args)) return undefined;
     const errors = validate.errors ?? [];

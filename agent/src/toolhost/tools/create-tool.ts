@@ -12,9 +12,12 @@ export interface CreateToolDeps {
 const inputShape = {
   name: z.string().describe("snake_case, 1-64 characters; not a built-in's name; no double underscore."),
   description: z.string().describe("What the tool does and returns, for the model."),
-  parameters: z
-    .union([z.record(z.string(), z.unknown()), z.string()])
-    .describe('JSON Schema of the arguments: {"type":"object","properties":{...},"required":[...]}.'),
+  // Checked by DynamicTools (with messages that name the problem) rather than by the SDK's generic "Invalid
+  // input"; the metadata still shows the model an object.
+  parameters: z.unknown().meta({
+    type: "object",
+    description: 'JSON Schema of the arguments: {"type":"object","properties":{...},"required":[...]}.',
+  }),
   code: z
     .string()
     .describe(
@@ -27,7 +30,7 @@ const inputShape = {
 };
 
 // Models often send the schema as a JSON string; accept it rather than bounce the call.
-function schemaOf(parameters: Record<string, unknown> | string): unknown {
+function schemaOf(parameters: unknown): unknown {
   if (typeof parameters !== "string") return parameters;
   try {
     return JSON.parse(parameters) as unknown;
