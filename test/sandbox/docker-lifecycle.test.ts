@@ -1,0 +1,159 @@
+// Around the sandbox: stale cleanup that spares live owners, bind sources found in an agent container's own
+// mounts, the agent's own container read from mountinfo, and Docker failures that name their fix.
+import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxContainerSpec } from "../../agent/src/sandbox/docker-container-spec.js";
+import { describeContainerEnd } from "../../agent/src/sandbox/docker-errors.js";
+import { detectAgentPlace, resolveBindSources } from "../../agent/src/sandbox/docker-host-paths.js";
+import { removeStaleSandboxes } from "../../agent/src/sandbox/docker-stale.js";
+import { SandboxError } from "../../agent/src/sandbox/launcher.js";
+import {
+  buildTestImage,
+  connect,
+  docker,
+  removeDir,
+  removeSessions,
+  requireDocker,
+  sandboxDir,
+  sessionContainers,
+  TEST_IMAGE,
+  testLauncher,
+} from "./docker-support.js";
+
+const SESSION = `lifecycle-${process.pid}`;
+let workspace: string;
+const volumeName = `tca-test-volume-${process.pid}`;
+
+beforeAll(async () => {
+  await requireDocker();
+  await buildTestImage();
+  workspace = await sandboxDir("lifecycle-ws-");
+}, 900_000);
+
+afterAll(async () => {
+  await removeSessions(SESSION);
+  await docker
+    .getVolume(volumeName)
+    .remove()
+    .catch(() => undefined);
+  await removeDir(workspace);
+});
+
+function createIdle(owner: string, name: string, extra: Partial<Dockerode.ContainerCreateOptions> = {}) {
+  const spec = sandboxContainerSpec({
+    role: "toolhost",
+    image: TEST_IMAGE,
+    name,
+    sessionId: SESSION,
+    owner,
+    ownerPid: 0,
+    mounts: { workspace },
+    network: "none",
+    user: { uid: 1000, gid: 1000 },
+    limits: { memoryMb: 64, cpus: 0.5, pidsLimit: 32 },
+    cmd: ["sleep", "300"],
+  });
+  return docker.createContainer({ ...spec, ...extra });
+}
+
+async function deadPid(): Promise<number> {
+  const child = spawn("true");
+  await new Promise((resolve) => child.once("exit", resolve));
+  return child.pid ?? 999_999;
+}
+
+describe("stale sandbox cleanup", () => {
+  it("removes containers whose owner process is gone and keeps those of a running agent", async () => {
+    const here = `host:${hostname()}`;
+    const dead = await createIdle(`${here}/${await deadPid()}`, `tca-test-dead-${process.pid}`);
+    const live = await createIdle(`${here}/${process.ppid}`, `tca-test-live-${process.pid}`);
+    const foreign = await createIdle(`host:some-other-machine/1`, `tca-test-foreign-${process.pid}`);
+    const removed = await removeStaleSandboxes(docker, { kind: "host", hostname: hostname() });
+    expect(removed).toBeGreaterThanOrEqual(1);
+    const left = await sessionContainers(SESSION);
+    expect(left).not.toContain(dead.id);
+    expect(left).toEqual(expect.arrayContaining([live.id, foreign.id]));
+    await removeSessions(SESSION);
+  });
+
+  it("treats a sandbox whose owner container no longer exists as stale", async () => {
+    const gone = "f".repeat(64);
+    const orphan = await createIdle(`${gone}/7`, `tca-test-orphan-${process.pid}`);
+    await removeStaleSandboxes(docker, { kind: "host", hostname: hostname() });
+    expect(await sessionContainers(SESSION)).not.toContain(orphan.id);
+  });
+});
+
+describe("bind sources of an agent running in a container", () => {
+  it("maps paths under the agent's bind mounts and named volumes to what the daemon can mount", async () => {
+    const agent = await createIdle("host:test/1", `tca-test-agent-${process.pid}`, {
+      HostConfig: { Binds: [`${workspace}:/workspace:rw`, `${volumeName}:/dynamic-tools`] },
+    });
+    const place = { kind: "container" as const, id: agent.id };
+    const sources = await resolveBindSources(docker, place, [
+      { agentPath: "/workspace", variable: "HOST_WORKSPACE_DIR" },
+      { agentPath: "/workspace/sub/dir", variable: "HOST_WORKSPACE_DIR" },
+      { agentPath: "/dynamic-tools", variable: "HOST_DYNAMIC_TOOLS_DIR" },
+      { agentPath: "/elsewhere", explicit: "/srv/explicit", variable: "HOST_WORKSPACE_DIR" },
+    ]);
+    expect(sources).toEqual([workspace, join(workspace, "sub", "dir"), volumeName, "/srv/explicit"]);
+    const unmounted = resolveBindSources(docker, place, [
+      { agentPath: "/data", variable: "HOST_WORKSPACE_DIR" },
+    ]);
+    await expect(unmounted).rejects.toThrow(SandboxError);
+    await expect(unmounted).rejects.toThrow(/set HOST_WORKSPACE_DIR to its path on the Docker host/);
+    const partOfVolume = resolveBindSources(docker, place, [
+      { agentPath: "/dynamic-tools/x", variable: "HOST_DYNAMIC_TOOLS_DIR" },
+    ]);
+    await expect(partOfVolume).rejects.toThrow(/cannot share a part of.*HOST_DYNAMIC_TOOLS_DIR/);
+    await removeSessions(SESSION);
+  });
+
+  it("reads the agent's own container id from mountinfo, and says host when there is none", async () => {
+    const id = "a".repeat(64);
+    const file = join(workspace, "mountinfo");
+    await writeFile(
+      file,
+      `612 600 8:1 /var/lib/docker/containers/${id}/hostname /etc/hostname rw,relatime - ext4 /dev/sda1 rw\n`,
+    );
+    expect(detectAgentPlace(file)).toEqual({ kind: "container", id });
+    await writeFile(file, "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n");
+    expect(detectAgentPlace(file)).toEqual({ kind: "host", hostname: hostname() });
+  });
+});
+
+describe("failures that name their fix", () => {
+  it("says to build the image when it is missing", async () => {
+    const launcher = testLauncher(workspace, { image: "ts-coding-agent:does-not-exist", sessionId: SESSION });
+    await expect(launcher.launch()).rejects.toThrow(/does not exist\. Build it with docker compose build/);
+  });
+
+  it("says to mount the docker socket when there is none", async () => {
+    const launcher = testLauncher(workspace, {
+      docker: new Dockerode({ socketPath: join(workspace, "no-docker.sock") }),
+      sessionId: SESSION,
+    });
+    await expect(launcher.launch()).rejects.toThrow(/no Docker socket .* mount \/var\/run\/docker\.sock/);
+  });
+
+  it("names an unknown network and the variable to fix", async () => {
+    const launcher = testLauncher(workspace, { network: "tca-no-such-network", sessionId: SESSION });
+    await expect(connect(launcher)).rejects.toThrow(
+      /network tca-no-such-network does not exist.*SANDBOX_NETWORK/,
+    );
+    await launcher.dispose();
+    expect(await sessionContainers(SESSION)).toEqual([]);
+  });
+
+  it("describes how a container ended: OOM, killed, exit code, gone", () => {
+    const label = "the sandbox container x";
+    expect(describeContainerEnd({ oomKilled: true, exitCode: 137 }, label)).toContain("memory limit (OOM)");
+    expect(describeContainerEnd({ exitCode: 137 }, label)).toContain("killed (SIGKILL");
+    expect(describeContainerEnd({ exitCode: 2 }, label)).toContain("exited with code 2");
+    expect(describeContainerEnd(undefined, label)).toContain("is gone");
+  });
+});
