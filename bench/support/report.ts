@@ -44,13 +44,19 @@ export interface Benchmark {
   run(signal: AbortSignal): Promise<BenchReport>;
 }
 
+/** Judges "value below limit"; a value that is not a finite number was not measured in this run. */
 export function judge(label: string, value: number, limit: number, measured: string, target: string) {
   const verdict: TargetCheck["verdict"] = !Number.isFinite(value)
     ? "not measured"
     : value < limit
       ? "met"
       : "missed";
-  return { label, measured, target, verdict } satisfies TargetCheck;
+  return {
+    label,
+    measured: verdict === "not measured" ? "n/a" : measured,
+    target,
+    verdict,
+  } satisfies TargetCheck;
 }
 
 export function markdownTable(table: Table): string {
