@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSkillImports } from "../../agent/src/skills/import-check.js";
+import { SkillRegistry } from "../../agent/src/skills/registry.js";
 import { typeCheckSkill } from "../../agent/src/skills/type-check.js";
 import { repoRoot } from "../support/run-agent.js";
 
@@ -77,6 +78,12 @@ describe("the shipped skills", () => {
     const file = join(repoRoot, "skills", name, "skill.ts");
     expect(checkSkillImports(readFileSync(file, "utf8"))).toEqual([]);
     expect(typeCheckSkill(file)).toEqual([]);
+  });
+
+  it("are approved by the shipped ledger at their current content (edit one and approve it again)", () => {
+    const registry = new SkillRegistry({ dir: join(repoRoot, "skills"), cacheDir: join(repoRoot, "unused") });
+    const states = Object.fromEntries(registry.scan().map((e) => [e.name, e.state.kind]));
+    expect(states).toEqual(Object.fromEntries(names.map((name) => [name, "approved"])));
   });
 
   it("ship skill-api.d.ts as an exact copy of the agent's skill API types", () => {

@@ -47,7 +47,7 @@ export function parsePlaybookMd(text: string): PlaybookMd {
   }
   let data: unknown;
   try {
-    data = parseYaml(match[1] ?? "", { schema: "core", maxAliasCount: 20 });
+    data = parseYaml(match[1] ?? "", { schema: "core", maxAliasCount: 20, logLevel: "error" });
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     throw new PlaybookMdError(`the front matter is not valid YAML: ${reason}`);

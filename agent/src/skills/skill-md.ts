@@ -99,7 +99,7 @@ export function parseSkillMd(text: string): SkillMd {
   }
   let data: unknown;
   try {
-    data = parseYaml(parts.yaml, { schema: "core", maxAliasCount: 20 });
+    data = parseYaml(parts.yaml, { schema: "core", maxAliasCount: 20, logLevel: "error" });
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     throw new SkillMdError(`The front matter is not valid YAML: ${reason}`);
