@@ -63,6 +63,7 @@ describe("the REPL", () => {
     const run = await runAgent([], env, {
       stdin: [
         "/skill list",
+        "/skill help hello",
         "/skill hello hi",
         "/approve hello",
         "n",
@@ -79,6 +80,7 @@ describe("the REPL", () => {
     expect(run.stdout).toMatch(/hello\s+proposed\s+Echoes its arguments/);
     expect(run.stdout).toContain("review it (/skill help hello), then /approve hello");
     expect(run.stderr).toContain('Skill "hello" is proposed, not approved');
+    expect(run.stdout).toContain("# hello\n\nEchoes `text` back");
     expect(run.stdout).toMatch(/sha256: [0-9a-f]{64}/);
     expect(run.stdout).toContain("allowed tools: none");
     expect(run.stdout).toContain("Approve hello? [y/N]");
