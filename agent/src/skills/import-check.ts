@@ -1,6 +1,7 @@
 // The load-time rule that keeps skills inside ctx: skill.ts may import only types (relative paths) and the
 // TypeScript compiler; require, dynamic import, process, eval and global network access are refused.
-import ts from "typescript";
+import type ts from "typescript";
+import { typescript } from "./typescript.js";
 
 /** Modules a skill may import at run time. */
 export const ALLOWED_RUNTIME_MODULES: readonly string[] = ["typescript"];
@@ -46,6 +47,7 @@ export interface ImportViolation {
 
 /** Every violation in `source` (empty when the skill is clean). Never throws. */
 export function checkSkillImports(source: string, fileName = "skill.ts"): ImportViolation[] {
+  const ts = typescript();
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2023, true, ts.ScriptKind.TS);
   const violations: ImportViolation[] = [];
   const report = (node: ts.Node, message: string) => {
@@ -118,6 +120,7 @@ export function checkSkillImports(source: string, fileName = "skill.ts"): Import
 
 /** True unless the identifier is a property name, a member name or a label (not a reference to a global). */
 function isValueReference(node: ts.Identifier): boolean {
+  const ts = typescript();
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
   if (ts.isQualifiedName(parent) && parent.right === node) return false;

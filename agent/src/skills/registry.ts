@@ -77,7 +77,7 @@ export class SkillRegistry {
       return [];
     }
     const { entries: approvals, problem } = this.ledger.read();
-    const entries = names.sort().map((name) => this.read(name));
+    const entries = names.sort().map((name) => this.read(name, approvals[name]?.sha256));
     return entries.flatMap((entry) => {
       if (!entry) return [];
       if (entry.state.kind === "proposed" && entry.manifest?.status === "approved") {
@@ -126,7 +126,8 @@ export class SkillRegistry {
     return { entry, manifest: entry.manifest, module: await loading };
   }
 
-  private read(name: string): SkillEntry | undefined {
+  /** `approvedHash`: the ledger's hash for this skill, whose import check already passed at approval. */
+  private read(name: string, approvedHash?: string): SkillEntry | undefined {
     const dir = join(this.options.dir, name);
     const skillMd = readText(join(dir, "SKILL.md"));
     if (skillMd === undefined) return undefined;
@@ -134,8 +135,9 @@ export class SkillRegistry {
     const hash = hashSkill(skillMd, skillTs ?? "");
     const base = { name, dir, skillMd, skillTs: skillTs ?? "", hash };
     // The hash ignores the status line (so approving keeps it); the parse cache must not.
-    const key = `${name}:${hash}:${/^status:.*$/m.exec(skillMd)?.[0] ?? ""}`;
-    const cached = this.parsed.get(key) ?? this.parse(name, skillMd, skillTs);
+    const vetted = approvedHash === hash;
+    const key = `${name}:${hash}:${vetted}:${/^status:.*$/m.exec(skillMd)?.[0] ?? ""}`;
+    const cached = this.parsed.get(key) ?? this.parse(name, skillMd, skillTs, vetted);
     this.parsed.set(key, cached);
     if (cached.error)
       return {
@@ -153,6 +155,7 @@ export class SkillRegistry {
     name: string,
     skillMd: string,
     skillTs: string | undefined,
+    vetted: boolean,
   ): { manifest?: SkillManifest; error?: string } {
     let manifest: SkillManifest;
     try {
@@ -168,7 +171,9 @@ export class SkillRegistry {
     }
     if (skillTs === undefined)
       return { manifest, error: `skill.ts is missing; write it or run /skill create_skill ${name}` };
-    const violations = checkSkillImports(skillTs);
+    // An approved hash passed this check at approval, and loading checks again: listing skills (every prompt)
+    // then never needs the TypeScript compiler.
+    const violations = vetted ? [] : checkSkillImports(skillTs);
     if (violations.length) {
       const first = violations[0];
       return { manifest, error: `skill.ts line ${first?.line}: ${first?.message}` };

@@ -4,10 +4,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
 import { checkSkillImports } from "./import-check.js";
 import type { SkillRun } from "./skill-api.js";
 import { SkillLoadError } from "./skill-errors.js";
+import { typescript } from "./typescript.js";
 
 /** A loaded skill module. */
 export interface SkillModule {
@@ -32,6 +33,7 @@ const require = createRequire(import.meta.url);
 const resolvedModules = new Map<string, string>([["typescript", require.resolve("typescript")]]);
 
 function rewriteSpecifiers(): ts.TransformerFactory<ts.SourceFile> {
+  const ts = typescript();
   return (context) => (file) => {
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -62,6 +64,7 @@ export async function loadSkillModule(
   hash: string,
   cacheDir: string,
 ): Promise<SkillModule> {
+  const ts = typescript();
   const violations = checkSkillImports(source);
   if (violations.length) {
     const list = violations.map((v) => `line ${v.line}: ${v.message}`).join("; ");

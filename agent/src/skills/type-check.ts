@@ -3,15 +3,16 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
 import { appRoot } from "../config.js";
+import { typescript } from "./typescript.js";
 
 /** The skill API declarations skills import their types from. */
 export const defaultSkillApiPath = join(appRoot, "skills", "skill-api.d.ts");
 
 const require = createRequire(import.meta.url);
 
-const options: ts.CompilerOptions = {
+const compilerOptions = (ts: typeof import("typescript")): ts.CompilerOptions => ({
   target: ts.ScriptTarget.ES2023,
   lib: ["lib.es2023.d.ts"],
   module: ts.ModuleKind.NodeNext,
@@ -22,13 +23,15 @@ const options: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   types: [],
-};
+});
 
 /**
  * Type errors of `skillFile` as `line N: message` strings (empty when it checks). Any specifier ending in
  * `skill-api.js` resolves to `skillApiPath`, and `typescript` to the agent's own copy, wherever the skill lives.
  */
 export function typeCheckSkill(skillFile: string, skillApiPath = defaultSkillApiPath): string[] {
+  const ts = typescript();
+  const options = compilerOptions(ts);
   if (!existsSync(skillApiPath)) return [`the skill API declarations are missing at ${skillApiPath}`];
   const host = ts.createCompilerHost(options, true);
   const typescriptTypes = require.resolve("typescript/lib/typescript.d.ts");
