@@ -108,7 +108,7 @@ describe("the model", () => {
     expect(run.code).toBe(0);
     const system = llm.requests[0]?.body.messages[0]?.content ?? "";
     expect(system).toContain(
-      "Proposed skills (not approved, cannot run; suggest the user reviews them and runs /approve <name>):\n- hello:",
+      "Proposed skills (cannot run; suggest the user reviews them and runs /approve <name>): hello",
     );
     expect(system).toContain("### Debugging a failure (debugging/failing-code)");
     expect(llm.requests[0]?.body.tools?.map((t) => t.function.name)).toContain("run_skill");
@@ -124,9 +124,8 @@ describe("the model", () => {
     );
     const run = await runAgent(["-p", "say hello"], env, { timeoutMs: 60_000 });
     expect(run.code).toBe(0);
-    expect(llm.requests[0]?.body.messages[0]?.content).toContain(
-      "Approved skills: run one with the run_skill tool",
-    );
+    expect(llm.requests[0]?.body.messages[0]?.content).toContain("Skills (run with run_skill");
+    expect(llm.requests[0]?.body.messages[0]?.content).toContain("- hello(text, times?): ");
     expect(llm.requests[1]?.body.messages.at(-1)?.content).toContain(
       'from the model\n(args: {"text":"from the model","times":1})',
     );

@@ -1,7 +1,8 @@
-// The system prompt section that lets the model discover skills: approved ones it can run with run_skill
-// (name, description, arguments), proposed ones it can only suggest.
-import { usageLine } from "./args.js";
+// The system prompt section that lets the model discover skills: approved ones it can run with run_skill,
+// proposed ones it can only suggest. One short line each: every token here is paid on every request.
+
 import type { SkillEntry } from "./registry.js";
+import type { SkillManifest } from "./skill-md.js";
 
 /** The section for these skills ("" when there are none worth mentioning). */
 export function skillsPromptSection(entries: readonly SkillEntry[]): string {
@@ -10,21 +11,28 @@ export function skillsPromptSection(entries: readonly SkillEntry[]): string {
     (e) => (e.state.kind === "proposed" || e.state.kind === "changed") && e.manifest,
   );
   if (!approved.length && !proposed.length) return "";
-  const lines = ["## Skills"];
+  const lines: string[] = [];
   if (approved.length) {
-    lines.push(
-      'Approved skills: run one with the run_skill tool, e.g. {"name": "hello", "args": {"text": "hi"}}.',
-    );
-    for (const entry of approved) {
-      const usage = entry.manifest ? usageLine(entry.manifest).replace(/^\/skill \S+\s*/, "") : "";
-      lines.push(`- ${entry.name}: ${entry.manifest?.description ?? ""}${usage ? ` Args: ${usage}` : ""}`);
-    }
+    lines.push('Skills (run with run_skill, e.g. {"name":"hello","args":{"text":"hi"}}; ? = optional):');
+    for (const entry of approved)
+      if (entry.manifest) lines.push(`- ${signature(entry.manifest)}: ${summary(entry.manifest)}`);
   }
   if (proposed.length) {
     lines.push(
-      "Proposed skills (not approved, cannot run; suggest the user reviews them and runs /approve <name>):",
+      `Proposed skills (cannot run; suggest the user reviews them and runs /approve <name>): ${proposed.map((e) => e.name).join(", ")}`,
     );
-    for (const entry of proposed) lines.push(`- ${entry.name}: ${entry.manifest?.description ?? ""}`);
   }
   return lines.join("\n");
+}
+
+/** `bug_fix(error, file, line?, test?)`: argument names, optional ones marked. */
+function signature(manifest: SkillManifest): string {
+  const args = manifest.args.map((arg) => `${arg.name}${arg.required ? "" : "?"}`);
+  return `${manifest.name}(${args.join(", ")})`;
+}
+
+/** The description's first sentence. */
+function summary(manifest: SkillManifest): string {
+  const first = /^.*?[.!?](?=\s|$)/s.exec(manifest.description.trim())?.[0] ?? manifest.description.trim();
+  return first.replace(/\s+/g, " ");
 }

@@ -8,18 +8,12 @@ export const RUN_SKILL = "run_skill";
 
 const runSkillSpec: ToolSpec = {
   name: RUN_SKILL,
-  description:
-    "Run an approved skill (a reviewed workflow) by name; the system prompt lists the skills and their " +
-    "arguments. Proposed skills cannot run: suggest that the user reviews and approves them.",
+  description: "Run an approved skill (listed in the system prompt) by name.",
   parameters: {
     type: "object",
     properties: {
-      name: { type: "string", description: "Skill name." },
-      args: {
-        type: "object",
-        description: 'Arguments by name, e.g. {"file": "app.py", "dry_run": true}.',
-        additionalProperties: true,
-      },
+      name: { type: "string" },
+      args: { type: "object", description: 'By name, e.g. {"file": "app.py", "dry_run": true}.' },
     },
     required: ["name"],
     additionalProperties: false,

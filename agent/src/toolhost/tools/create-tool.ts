@@ -10,23 +10,22 @@ export interface CreateToolDeps {
 }
 
 const inputShape = {
-  name: z.string().describe("snake_case, 1-64 characters; not a built-in's name; no double underscore."),
-  description: z.string().describe("What the tool does and returns, for the model."),
+  name: z.string().describe("snake_case, not a built-in's name."),
+  description: z.string().describe("What it does and returns."),
   // Checked by DynamicTools (with messages that name the problem) rather than by the SDK's generic "Invalid
   // input"; the metadata still shows the model an object.
   parameters: z.unknown().meta({
     type: "object",
-    description: 'JSON Schema of the arguments: {"type":"object","properties":{...},"required":[...]}.',
+    description: "JSON Schema object of the arguments.",
   }),
   code: z
     .string()
     .describe(
-      "TypeScript/JavaScript module: `export default async function (args, ctx) { ... return result }`. " +
-        "ctx offers readFile(path), writeFile(path, text), listFiles(path), editFile(path, old, new) and " +
-        "shell(command) → {output, ok}, all confined to the workspace; there is no other file, process or " +
-        "environment access. Return a string or JSON-serialisable value.",
+      "TypeScript module: `export default async function (args, ctx) { return result }`. Only ctx reaches " +
+        "the workspace: readFile(path), writeFile(path, text), listFiles(path), editFile(path, old, new), " +
+        "shell(command) → {output, ok}.",
     ),
-  overwrite: z.boolean().optional().describe("Replace your existing tool of that name."),
+  overwrite: z.boolean().optional().describe("Replace your tool of that name."),
 };
 
 // Models often send the schema as a JSON string; accept it rather than bounce the call.
@@ -45,9 +44,7 @@ function schemaOf(parameters: unknown): unknown {
 export function createCreateTool(deps: CreateToolDeps): ToolDescriptor<typeof inputShape> {
   return {
     name: "create_tool",
-    description:
-      "Create (or with overwrite replace) a tool you can call from the next step on. It runs sandboxed with " +
-      "the shell timeout and persists across restarts.",
+    description: "Create a tool you can call from the next step on; it runs sandboxed and persists.",
     inputShape,
     async handler(args) {
       const text = await deps.dynamicTools.create({
