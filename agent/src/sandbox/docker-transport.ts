@@ -55,6 +55,8 @@ export class ContainerTransport implements Transport {
   private stderrTail = "";
   private closing = false;
   private ended: Promise<void> | undefined;
+  /** How the container ended, once its attach stream closed without us asking. */
+  private endReason: Promise<string> | undefined;
 
   constructor(private readonly options: ContainerTransportOptions) {}
 
@@ -109,6 +111,10 @@ export class ContainerTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     const stream = this.stream;
+    if (this.endReason !== undefined && !this.closing) {
+      // Rejects before onclose fires, so the hub reconnects at once and its notice gives the real cause.
+      throw new Error(`${await this.endReason} and is not connected`);
+    }
     if (!stream || this.closing || this.ended) throw new Error(`${this.options.label}: not connected`);
     const interceptor = this.options.interceptor;
     if (interceptor?.handle(message, (answer) => this.onmessage?.(answer))) return;
@@ -146,7 +152,8 @@ export class ContainerTransport implements Transport {
   private async finish(): Promise<void> {
     this.options.interceptor?.stop();
     if (!this.closing) {
-      const reason = await this.describeEnd();
+      this.endReason = this.describeEnd();
+      const reason = await this.endReason;
       this.onerror?.(new SandboxError(reason));
       await this.remove();
     }
