@@ -57,12 +57,8 @@ const NPM_SPEC = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*(?:@[A-Za
 const URL_SPEC = /^(?:git\+)?https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?:\/[A-Za-z0-9._~%/+=@-]*)?(?:#[\w.=&-]+)?$/;
 
 export const installInputShape = {
-  manager: z.enum(["pip", "npm"]).describe("pip installs into .venv, npm into node_modules."),
-  packages: z
-    .array(z.string())
-    .min(1)
-    .max(MAX_PACKAGES)
-    .describe('Package specs, e.g. ["requests==2.32.3"] or ["lodash@4"].'),
+  manager: z.enum(["pip", "npm"]),
+  packages: z.array(z.string()).min(1).max(MAX_PACKAGES).describe('e.g. ["requests==2.32.3"], ["lodash@4"]'),
 };
 
 /** Checks every spec; throws a ToolInputError naming the first bad one and what is accepted. */
@@ -192,7 +188,7 @@ export function createInstallDependencyTool(
   return {
     name: "install_dependency",
     description:
-      "Install packages into the workspace: pip into .venv (use .venv/bin/python), npm into node_modules.",
+      "Install packages into the workspace: pip into .venv (run .venv/bin/python), npm into node_modules.",
     inputShape: installInputShape,
     async handler(args, context) {
       const request = validateInstallRequest(args.manager, args.packages, {
