@@ -155,3 +155,26 @@ describe("backoffDelay", () => {
     expect(backoffDelay(50, policy, () => 0)).toBe(15_000);
   });
 });
+
+describe("schema noise", () => {
+  it("drops zod's ±2^53 integer bounds and $schema, keeping real bounds", async () => {
+    const { toLlmParameters } = await import("../../agent/src/hub/tool-names.js");
+    const schema = toLlmParameters({
+      type: "object",
+      $schema: "http://json-schema.org/draft-07/schema#",
+      properties: {
+        offset: { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+        delta: { type: "integer", minimum: Number.MIN_SAFE_INTEGER, maximum: 10 },
+        nested: { type: "array", items: { type: "integer", maximum: Number.MAX_SAFE_INTEGER } },
+      },
+    });
+    expect(schema).toEqual({
+      type: "object",
+      properties: {
+        offset: { type: "integer", minimum: 1 },
+        delta: { type: "integer", maximum: 10 },
+        nested: { type: "array", items: { type: "integer" } },
+      },
+    });
+  });
+});

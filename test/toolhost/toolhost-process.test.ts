@@ -41,7 +41,14 @@ const cleanEnv = (): Record<string, string> => ({
 async function spawnToolhost(): Promise<{ client: Client; transport: StdioClientTransport; pid: number }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--conditions=ts-coding-agent-source", "--import", "tsx", MAIN_TS, "--workspace", sandbox.workspace],
+    args: [
+      "--conditions=ts-coding-agent-source",
+      "--import",
+      "tsx",
+      MAIN_TS,
+      "--workspace",
+      sandbox.workspace,
+    ],
     env: cleanEnv(),
     stderr: "pipe",
   });
@@ -63,10 +70,14 @@ function alive(pid: number): boolean {
 
 function runMain(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--conditions=ts-coding-agent-source", "--import", "tsx", MAIN_TS, ...args], {
-      env: cleanEnv(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=ts-coding-agent-source", "--import", "tsx", MAIN_TS, ...args],
+      {
+        env: cleanEnv(),
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {

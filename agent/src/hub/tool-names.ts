@@ -52,13 +52,28 @@ export function capDescription(description: string | undefined): string {
 
 /**
  * The MCP input schema as OpenAI function parameters: always an object schema with `properties`; `$schema`
- * dropped (some providers reject it). Null when the schema is too large to send.
+ * dropped (some providers reject it), and the ±2^53 bounds zod puts on every integer dropped (they say nothing
+ * and cost ~10 tokens each, on every request). Null when the schema is too large to send.
  */
 export function toLlmParameters(inputSchema: Tool["inputSchema"]): JsonSchema | null {
-  const { $schema: _ignored, ...rest } = inputSchema as Record<string, unknown>;
-  const schema: JsonSchema = { ...rest, type: "object", properties: inputSchema.properties ?? {} };
+  const { $schema: _ignored, ...rest } = withoutSafeIntegerBounds(inputSchema) as Record<string, unknown>;
+  const properties = (rest.properties as JsonSchema | undefined) ?? {};
+  const schema: JsonSchema = { ...rest, type: "object", properties };
   if (JSON.stringify(schema).length > MAX_SCHEMA_CHARS) return null;
   return schema;
+}
+
+function withoutSafeIntegerBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSafeIntegerBounds);
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const meaningless =
+      (key === "maximum" && child === Number.MAX_SAFE_INTEGER) ||
+      (key === "minimum" && child === Number.MIN_SAFE_INTEGER);
+    if (!meaningless) out[key] = withoutSafeIntegerBounds(child);
+  }
+  return out;
 }
 
 /** Converts one server's tool list, enforcing the caps. Names already `taken` (built-ins, other servers) lose. */
