@@ -49,17 +49,6 @@ async function main(argv: string[]): Promise<number> {
     retry: { maxRetries: config.llm.maxRetries, baseDelayMs: 500, maxDelayMs: 20_000 },
     logger,
   });
-  const mcpFile = config.mcpConfig;
-  const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
-  const launcher = createLauncher(config, logger);
-  const hub = new ToolHub({
-    launcher,
-    servers,
-    logger,
-    shellMaxTimeoutMs: config.shell.maxTimeoutSeconds * 1000,
-  });
-  void hub.start(); // in the background: the prompt is ready before the servers are
-
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -67,6 +56,20 @@ async function main(argv: string[]): Promise<number> {
   };
   const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
+
+  const mcpFile = config.mcpConfig;
+  const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+  const launcher = await createLauncher(config, logger, { sessionId: sessionLog.id });
+  const hub = new ToolHub({
+    launcher,
+    servers,
+    logger,
+    shellMaxTimeoutMs: config.shell.maxTimeoutSeconds * 1000,
+    // python_exec may run 300 s while reporting progress every 5 s: let a progressing call last 6 timeouts.
+    progressTimeoutFactor: 6,
+  });
+  void hub.start(); // in the background: the prompt is ready before the servers are
+
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
     playbooksDir: config.playbooksDir,
@@ -95,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   );
   try {
     if (config.mode.kind === "print") {
+      void hub.listTools(); // a task will need the tools: start the sandbox while the first request is built
       const { task, json } = config.mode;
       return await runPrintMode({ session, term, task, json, stdout: process.stdout, scrub });
     }

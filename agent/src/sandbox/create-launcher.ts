@@ -1,7 +1,6 @@
 // Picks the sandbox launcher the configuration asks for: a local child process or a Docker container.
 import type { Config } from "../config.js";
 import type { HubLogger } from "../hub/hub-logger.js";
-import { DockerLauncher } from "./docker.js";
 import type { SandboxLauncher } from "./launcher.js";
 import { LocalLauncher } from "./local.js";
 
@@ -10,11 +9,12 @@ export interface CreateLauncherOptions {
   sessionId?: string;
 }
 
-export function createLauncher(
+/** Async so dockerode (~0.25 s to load) is imported only when the docker sandbox is asked for. */
+export async function createLauncher(
   config: Config,
   logger: HubLogger,
   options: CreateLauncherOptions = {},
-): SandboxLauncher {
+): Promise<SandboxLauncher> {
   const flags = {
     workspace: config.workspaceDir,
     dynamicToolsDir: config.dynamicToolsDir,
@@ -26,6 +26,7 @@ export function createLauncher(
       return new LocalLauncher({ ...flags, logger });
     case "docker": {
       const { sandbox } = config;
+      const { DockerLauncher } = await import("./docker.js");
       const launcher = new DockerLauncher({
         ...flags,
         image: sandbox.image,
