@@ -14,9 +14,11 @@ describe(".env.example", () => {
   it("lists every variable config.ts reads", () => {
     const source = readFileSync(join(repoRoot, "agent/src/config.ts"), "utf8");
     const read = new Set(
-      [...source.matchAll(/env\.([A-Z][A-Z0-9_]*)|\(env, "([A-Z][A-Z0-9_]*)"|parse\(\s*"([A-Z][A-Z0-9_]*)"/g)].map(
-        (m) => m[1] ?? m[2] ?? m[3],
-      ),
+      [
+        ...source.matchAll(
+          /env\.([A-Z][A-Z0-9_]*)|\(env, "([A-Z][A-Z0-9_]*)"|parse\(\s*"([A-Z][A-Z0-9_]*)"/g,
+        ),
+      ].map((m) => m[1] ?? m[2] ?? m[3]),
     );
     const missing = [...read].filter((name) => name && !platform.has(name) && !documented.has(name));
     expect(missing).toEqual([]);
@@ -26,7 +28,8 @@ describe(".env.example", () => {
   it("lists the base URL, model and key variables of every built-in provider", () => {
     for (const name of builtinProviderNames) {
       const prefix = envPrefix(name);
-      for (const suffix of ["_BASE_URL", "_MODEL", "_API_KEY"]) expect(documented).toContain(`${prefix}${suffix}`);
+      for (const suffix of ["_BASE_URL", "_MODEL", "_API_KEY"])
+        expect(documented).toContain(`${prefix}${suffix}`);
     }
   });
 });
