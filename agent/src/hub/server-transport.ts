@@ -2,7 +2,7 @@
 // environment holds only PATH, HOME, LANG and the entry's own `env`, never the agent's secrets.
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
+import { ChildProcessTransport, minimalEnvironment } from "../sandbox/child-process-transport.js";
 import type { HubLogger } from "./hub-logger.js";
 import type { McpServerConfig } from "./mcp-config.js";
 

@@ -7,6 +7,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type Dockerode from "dockerode";
 import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
 import { describeContainerEnd, isNotFound } from "./docker-errors.js";
+import { deliverJsonRpcLines } from "./json-rpc-lines.js";
 import { SandboxError } from "./launcher.js";
 
 /** How long the toolhost gets to exit after its stdin closed before the container is removed by force. */
@@ -198,24 +199,6 @@ export class ContainerTransport implements Transport {
   }
 
   private onStdout(chunk: Buffer): void {
-    try {
-      this.readBuffer.append(chunk);
-    } catch (error) {
-      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.readBuffer.readMessage();
-      } catch (error) {
-        this.onerror?.(
-          new Error(`${this.options.label} wrote a line that is not JSON-RPC: ${String(error)}`),
-        );
-        continue;
-      }
-      if (message === null) return;
-      this.onmessage?.(message);
-    }
+    deliverJsonRpcLines(this.readBuffer, chunk, this, this.options.label);
   }
 }

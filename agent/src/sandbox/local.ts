@@ -1,8 +1,8 @@
 // The local sandbox launcher: runs the toolhost as a child process of the agent, for development and tests.
 // It is no security boundary; it only keeps secrets out (an environment built from scratch) and no strays.
 import { stat } from "node:fs/promises";
-import { ChildProcessTransport, minimalEnvironment } from "../hub/child-process-transport.js";
 import type { HubLogger } from "../hub/hub-logger.js";
+import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
 import { resolveToolhostCommand, type ToolhostCommand, type ToolhostFlags } from "./toolhost-command.js";
 

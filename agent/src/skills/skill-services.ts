@@ -10,24 +10,15 @@ import {
 import { CombinedTools } from "./combined-tools.js";
 import { skillsPromptSection } from "./prompt-section.js";
 import { SkillRegistry } from "./registry.js";
-import { SkillRunner, type SkillRunRecorder } from "./runner.js";
+import { SkillRunner, type SkillRunnerOptions } from "./runner.js";
 import { SKILL_HOST_TOOLS, SkillHostTools } from "./skill-host-tools.js";
 import { defaultSkillCacheDir } from "./skill-module.js";
 import { withSkillTool } from "./skill-tool.js";
 
-export interface SkillServicesOptions {
+/** What the runner needs (tools, model, limits, scrub, record), plus where skills and playbooks live. */
+export interface SkillServicesOptions extends Omit<SkillRunnerOptions, "registry"> {
   skillsDir: string;
   playbooksDir: string;
-  /** The agent's tools (the hub). */
-  tools: ToolSource;
-  /** The session's current model. */
-  model: () => ChatModel;
-  maxSteps: number;
-  historyBudgetTokens: number;
-  workspaceRoot: string;
-  scrub: (text: string) => string;
-  /** Records each skill run (the session log's skillRun). */
-  record?: SkillRunRecorder;
   /** Transpiled skills go here. Default: a per-user dir under the OS temp dir. */
   cacheDir?: string;
   /** Playbook ranking limits. */

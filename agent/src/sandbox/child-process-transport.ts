@@ -5,8 +5,9 @@ import { homedir } from "node:os";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { SandboxError } from "../sandbox/launcher.js";
-import { type HubLogger, silentLogger } from "./hub-logger.js";
+import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
+import { deliverJsonRpcLines } from "./json-rpc-lines.js";
+import { SandboxError } from "./launcher.js";
 
 /** How long a child gets between SIGTERM and SIGKILL when we stop it. */
 const TERM_GRACE_MS = 1_500;
@@ -159,27 +160,7 @@ export class ChildProcessTransport implements Transport {
   }
 
   private onStdout(chunk: Buffer): void {
-    try {
-      this.readBuffer.append(chunk);
-    } catch (error) {
-      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
-      void this.close();
-      return;
-    }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.readBuffer.readMessage();
-      } catch (error) {
-        // A line that is not JSON-RPC (a stray console.log in the server): report it and keep reading.
-        this.onerror?.(
-          new Error(`${this.options.label} wrote a line that is not JSON-RPC: ${String(error)}`),
-        );
-        continue;
-      }
-      if (message === null) return;
-      this.onmessage?.(message);
-    }
+    if (!deliverJsonRpcLines(this.readBuffer, chunk, this, this.options.label)) void this.close();
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
