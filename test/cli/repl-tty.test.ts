@@ -38,6 +38,7 @@ describe("REPL on a terminal", () => {
     await pty.waitFor(/\/help for commands/);
     pty.type("first question\r");
     await waitUntil(() => llm.requests.length === 1);
+    await pty.waitFor(/thinking · step 1\/30 · 0 tokens/); // the status line while the model works
     pty.type("\x03");
     await pty.waitFor(/Interrupted\./);
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // not a double press
