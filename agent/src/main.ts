@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { AgentSession } from "./agent-session.js";
+import { banner, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
@@ -11,7 +11,7 @@ import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
 import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
-import { appRoot, type Config, ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig } from "./config.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { Keystore } from "./keys/keystore.js";
@@ -135,48 +135,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-interface BannerFacts {
-  config: Config;
-  providers: ProviderSession;
-  logFile: string;
-  sessionId: string;
-  resumed: number | undefined;
-  keystore: Keystore | undefined;
-}
-
-function banner({ config, providers, logFile, sessionId, resumed, keystore }: BannerFacts): string {
-  const model = providers.current();
-  const lines = [
-    `ts-coding-agent ${version()} · ${model.provider} ${model.model} · sandbox ${config.sandbox.kind}`,
-    `workspace ${config.workspaceDir} · session ${sessionId}${resumed ? ` (resumed, ${resumed} messages)` : ""}`,
-    `log ${logFile} · /help for commands, Ctrl-C twice to exit`,
-  ];
-  if (keystore && existsSync(keystore.backupPath)) {
-    lines.push(
-      `A keystore backup from an interrupted rotation is at ${keystore.backupPath}: run agent keys rotate again.`,
-    );
-  }
-  const missing = providers.missingKey();
-  if (missing)
-    lines.push(
-      `No key for ${missing}: add one with /key ${missing} or set ${missing.toUpperCase()}_API_KEY.`,
-    );
-  return lines.join("\n");
-}
-
 function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
   return statuses
     .map((s) => `${s.name}: ${s.state}${s.reason ? ` (${s.reason})` : ""}, ${s.tools.length} tools`)
     .join("\n");
-}
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(appRoot, "agent", "package.json"), "utf8")) as { version: string })
-      .version;
-  } catch {
-    return "unknown";
-  }
 }
 
 function print(text: string): number {

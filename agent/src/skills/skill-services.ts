@@ -1,6 +1,5 @@
 // Everything skills and playbooks add to a session, built in one call for main.ts: the registry, the runner,
 // the model's tools plus run_skill, and the per-turn prompt sections (skills list, chosen playbooks).
-import type { ChatModel } from "../llm/client.js";
 import type { ToolSource } from "../loop/tools.js";
 import {
   PlaybookRegistry,
