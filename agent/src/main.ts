@@ -58,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
 
   const mcpFile = config.mcpConfig;
-  const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+  const readServers = async () =>
+    mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+  const servers = await readServers();
   const launcher = await createLauncher(config, logger, { sessionId: sessionLog.id });
   const hub = new ToolHub({
     launcher,
@@ -111,8 +113,8 @@ async function main(argv: string[]): Promise<number> {
         // Reading the dynamic tools' status makes the toolhost rescan its folder; then the lists are re-read.
         toolProblems: () => hub.dynamicToolProblems(),
         reloadTools: async () => {
-          await hub.dynamicToolProblems();
-          return describeReload(await hub.reload());
+          await hub.dynamicToolProblems(); // makes the toolhost rescan dynamic-tools/
+          return describeReload(await hub.reload(await readServers())); // mcp.json may have changed
         },
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),

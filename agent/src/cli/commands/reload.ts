@@ -1,11 +1,11 @@
 // /reload: rescans the dynamic tools (so tools edited, added or removed on disk take effect now), re-reads
-// every MCP server's tool list and retries servers that are down; then lists the tools that failed to load.
+// mcp.json and every MCP server's tool list, retries servers that are down; then lists tools that failed to load.
 import type { SlashCommand } from "./command.js";
 
 export const reloadCommand: SlashCommand = {
   name: "reload",
   usage: "/reload",
-  summary: "reload dynamic tools and MCP servers' tool lists; show tools that failed to load",
+  summary: "reload dynamic tools, mcp.json and the servers' tool lists; show tools that failed to load",
   async run(_args, { term, services }) {
     if (services.reloadTools === undefined) {
       term.error("Reloading is not available here: no tool servers are configured.");
