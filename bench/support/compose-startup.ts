@@ -1,5 +1,6 @@
 // `docker compose run agent` to the prompt: the stack's services started once (project tca-bench, its own
-// network and volumes), then each run times spawn → the REPL's banner on piped stdin, then EOF ends it.
+// network and volumes), then each run times spawn → the answer to a first slash command on piped stdin (a piped
+// REPL prints no banner: its first answer is the moment it is ready), then EOF ends it.
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +35,7 @@ function compose(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) {
   return run("docker", ["compose", "-p", PROJECT, ...args], { cwd: repoRoot, env, timeout: timeoutMs });
 }
 
-/** Milliseconds from `docker compose run agent` to its banner, `runs` times (services started first). */
+/** Milliseconds from `docker compose run agent` to its first answer, `runs` times (services started first). */
 export async function composeStartupTimes(runs: number): Promise<number[]> {
   const workspace = mkdtempSync(join(tmpdir(), "bench-compose-ws-"));
   const env = {
@@ -68,7 +69,7 @@ function bannerTime(env: NodeJS.ProcessEnv): Promise<number> {
   const banner = new Promise<number>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("ts-coding-agent")) {
+      if (output.includes("Active: openai")) {
         resolve(performance.now() - started);
         child.stdin.end();
       }
@@ -79,11 +80,12 @@ function bannerTime(env: NodeJS.ProcessEnv): Promise<number> {
     child.on("close", (code) =>
       reject(
         new BenchCheckError(
-          `docker compose run agent exited ${code} before its banner: ${output.slice(-400)}`,
+          `docker compose run agent exited ${code} before answering /providers: ${output.slice(-400)}`,
         ),
       ),
     );
   });
+  child.stdin.write("/providers\n"); // read once the REPL is ready; answered before any tool or LLM call
   const closed = new Promise((resolve) => child.once("close", resolve));
   return withDeadline(banner, 90_000, "docker compose run agent", () => child.kill("SIGKILL")).finally(() =>
     withDeadline(closed, 30_000, "docker compose run agent exit", () => child.kill("SIGKILL")).catch(

@@ -124,7 +124,7 @@ describe("the model", () => {
     );
     const run = await runAgent(["-p", "say hello"], env, { timeoutMs: 60_000 });
     expect(run.code).toBe(0);
-    expect(llm.requests[0]?.body.messages[0]?.content).toContain("Skills (run with run_skill");
+    expect(llm.requests[0]?.body.messages[0]?.content).toContain("Skills you can run with run_skill");
     expect(llm.requests[0]?.body.messages[0]?.content).toContain("- hello(text, times?): ");
     expect(llm.requests[1]?.body.messages.at(-1)?.content).toContain(
       'from the model\n(args: {"text":"from the model","times":1})',

@@ -13,7 +13,7 @@ export function skillsPromptSection(entries: readonly SkillEntry[]): string {
   if (!approved.length && !proposed.length) return "";
   const lines: string[] = [];
   if (approved.length) {
-    lines.push('Skills (run with run_skill, e.g. {"name":"hello","args":{"text":"hi"}}; ? = optional):');
+    lines.push("Skills you can run with run_skill (? marks an optional argument):");
     for (const entry of approved)
       if (entry.manifest) lines.push(`- ${signature(entry.manifest)}: ${summary(entry.manifest)}`);
   }
@@ -31,8 +31,10 @@ function signature(manifest: SkillManifest): string {
   return `${manifest.name}(${args.join(", ")})`;
 }
 
-/** The description's first sentence. */
+/** The description's first sentence, cut at a word boundary near 70 characters (`/skill help` has the rest). */
 function summary(manifest: SkillManifest): string {
   const first = /^.*?[.!?](?=\s|$)/s.exec(manifest.description.trim())?.[0] ?? manifest.description.trim();
-  return first.replace(/\s+/g, " ");
+  const text = first.replace(/\s+/g, " ");
+  if (text.length <= 80) return text;
+  return `${text.slice(0, 70).replace(/[\s,;:]+\S*$/, "")}…`;
 }

@@ -17,7 +17,7 @@ export interface EditFileDeps {
 }
 
 const inputShape = {
-  path: z.string().describe("File path, relative to the workspace root."),
+  path: z.string().describe("File path."),
   old_text: z.string().describe("Exact text to replace; must match once unless replace_all."),
   new_text: z.string().describe("Replacement text."),
   replace_all: z.boolean().optional().describe("Replace every occurrence."),

@@ -22,7 +22,7 @@ export interface ListFilesDeps {
 }
 
 const inputShape = {
-  path: z.string().optional().describe("Directory, relative to the workspace root (default: the root)."),
+  path: z.string().optional().describe("Directory (default: the root)."),
   recursive: z.boolean().optional().describe("List subdirectories too."),
   max_depth: z
     .number()

@@ -20,7 +20,7 @@ export interface ReadFileDeps {
 }
 
 const inputShape = {
-  path: z.string().describe("File path, relative to the workspace root."),
+  path: z.string().describe("File path."),
   offset: z.number().int().min(1).optional().describe("First line to read, 1-based."),
   limit: z.number().int().min(1).optional().describe(`Lines to read (at most ${READ_MAX_LINES}).`),
 };

@@ -11,7 +11,7 @@ export interface WriteFileDeps {
 }
 
 const inputShape = {
-  path: z.string().describe("File path, relative to the workspace root."),
+  path: z.string().describe("File path."),
   content: z.string().describe("Complete new file content."),
 };
 
