@@ -47,20 +47,43 @@ export interface ChatModelOptions {
 
 export function createChatModel(options: ChatModelOptions): ChatModel {
   const { provider, model } = options;
+  // One client per key: building it per request cost measurable time per step (bench/README.md); the key is
+  // still read at request time, so a /key change applies to the next request.
+  let client: { key: string; openai: OpenAI } | undefined;
+  const clientFor = (key: string): OpenAI => {
+    if (client?.key !== key) {
+      client = {
+        key,
+        openai: new OpenAI({
+          baseURL: provider.baseURL,
+          apiKey: key,
+          maxRetries: 0,
+          timeout: options.timeoutMs,
+        }),
+      };
+    }
+    return client.openai;
+  };
   return {
     provider: provider.name,
     model,
     baseURL: provider.baseURL,
-    chat: (request) => chatWithRetries(options, request),
+    chat: (request) => chatWithRetries(options, request, clientFor),
   };
 }
 
-async function chatWithRetries(options: ChatModelOptions, request: ChatRequest): Promise<ChatResponse> {
+type ClientFor = (key: string) => OpenAI;
+
+async function chatWithRetries(
+  options: ChatModelOptions,
+  request: ChatRequest,
+  clientFor: ClientFor,
+): Promise<ChatResponse> {
   const { provider, retry } = options;
   for (let attempt = 1; ; attempt++) {
     const started = { value: false };
     try {
-      return await chatOnce(options, request, started);
+      return await chatOnce(options, request, started, clientFor);
     } catch (error) {
       const failure = classify(error, request.signal);
       const retryable = failure.retryable && !started.value && attempt <= retry.maxRetries;
@@ -84,6 +107,7 @@ async function chatOnce(
   options: ChatModelOptions,
   request: ChatRequest,
   started: { value: boolean },
+  clientFor: ClientFor,
 ): Promise<ChatResponse> {
   const { provider, model } = options;
   // An idle timer (reset by every chunk) rather than one deadline: a long answer that keeps streaming is fine,
@@ -101,12 +125,7 @@ async function chatOnce(
     }, options.timeoutMs);
   };
   touch();
-  const client = new OpenAI({
-    baseURL: provider.baseURL,
-    apiKey: options.apiKey() ?? "no-key",
-    maxRetries: 0,
-    timeout: options.timeoutMs,
-  });
+  const client = clientFor(options.apiKey() ?? "no-key");
   const body = {
     model,
     messages: request.messages,

@@ -96,6 +96,17 @@ export class SkillRegistry {
     });
   }
 
+  /** Whether any skill directory exists: one directory listing, cheap enough for every step. */
+  hasSkills(): boolean {
+    try {
+      return readdirSync(this.options.dir, { withFileTypes: true }).some(
+        (d) => d.isDirectory() && !d.name.startsWith("."),
+      );
+    } catch {
+      return false;
+    }
+  }
+
   /** One skill, or undefined when there is no such directory. */
   async get(name: string): Promise<SkillEntry | undefined> {
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(name)) return undefined;

@@ -25,7 +25,8 @@ export function withSkillTool(inner: ToolSource, runner: SkillRunner): ToolSourc
   return {
     async listTools(signal?: AbortSignal): Promise<ToolSpec[]> {
       const tools = await inner.listTools(signal);
-      const hasSkills = runner.registry.scan().length > 0;
+      // Called before every LLM request: a directory listing, not a scan that reads and hashes every skill.
+      const hasSkills = runner.registry.hasSkills();
       return hasSkills ? [...tools.filter((t) => t.name !== RUN_SKILL), runSkillSpec] : tools;
     },
     async callTool(
