@@ -2,7 +2,7 @@
 // message (with usage where known). Appends are synchronous so a crash loses nothing; every line is scrubbed.
 
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ChatMessage, Usage } from "../llm/messages.js";
 
@@ -44,11 +44,16 @@ export interface SessionHeader {
 }
 
 export class SessionLog {
+  /** Opened once for appending: a write per message, not an open, write and close (bench/README.md). */
+  private readonly fd: number;
+
   private constructor(
     readonly id: string,
     readonly path: string,
     private readonly scrub: (text: string) => string,
-  ) {}
+  ) {
+    this.fd = openSync(path, "a", 0o600);
+  }
 
   static create(dir: string, header: SessionHeader, scrub: (text: string) => string): SessionLog {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -116,8 +121,9 @@ export class SessionLog {
     this.write({ type: "skill_run", at: new Date().toISOString(), skill, args, durationMs, outcome });
   }
 
+  /** Synchronous: a crash right after a message is appended loses nothing the OS has been handed. */
   private write(line: SessionLine): void {
-    appendFileSync(this.path, `${this.scrub(JSON.stringify(line))}\n`, { mode: 0o600 });
+    writeSync(this.fd, `${this.scrub(JSON.stringify(line))}\n`);
   }
 }
 
