@@ -62,8 +62,16 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     term.note(term.style("dim", "(Ctrl-C again to exit, or type /bye)"));
     rl.prompt();
   };
+  // Terminal closed or `docker compose stop`: leave through the normal path, so the sandbox is removed.
+  const onTerminate = () => {
+    exitCode = 130;
+    running?.abort();
+    rl.close();
+  };
   rl.on("SIGINT", onInterrupt);
   process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  process.on("SIGHUP", onTerminate);
 
   let exitRequested = false;
   const context = {
@@ -126,6 +134,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     }
   } finally {
     process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onTerminate);
+    process.off("SIGHUP", onTerminate);
     rl.close();
   }
   return exitCode ?? 0;
