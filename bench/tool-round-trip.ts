@@ -54,7 +54,7 @@ export const toolRoundTrip: Benchmark = {
     requireBuild();
     const workspace = mkdtempSync(join(tmpdir(), "bench-tools-"));
     const home = mkdtempSync(join(tmpdir(), "bench-home-"));
-    const kilobyte = `${"x".repeat(63)}\n`.repeat(16);
+    const kilobyte = `${"k".repeat(63)}\n`.repeat(16);
     writeFileSync(join(workspace, "one-kb.txt"), kilobyte);
     // The Docker sandbox runs as an unprivileged user when the workspace belongs to root: let it in.
     chmodSync(workspace, 0o777);
@@ -64,7 +64,7 @@ export const toolRoundTrip: Benchmark = {
     let docker: ToolHub | undefined;
     try {
       const read = await timeEach(CALLS, 30_000, async () =>
-        expectOk(await hub.callTool("read_file", { path: "one-kb.txt" }, { signal }), "xxxx", "read_file"),
+        expectOk(await hub.callTool("read_file", { path: "one-kb.txt" }, { signal }), "kkkk", "read_file"),
       );
       const shell = await timeEach(CALLS, 60_000, async () =>
         expectOk(await hub.callTool("shell", { command: "true" }, { signal }), "0", "shell true"),
@@ -97,7 +97,7 @@ export const toolRoundTrip: Benchmark = {
         docker = await dockerHub(workspace);
         const hub = docker;
         const dockerRead = await timeEach(CALLS, 30_000, async () =>
-          expectOk(await hub.callTool("read_file", { path: "one-kb.txt" }, { signal }), "xxxx", "read_file"),
+          expectOk(await hub.callTool("read_file", { path: "one-kb.txt" }, { signal }), "kkkk", "read_file"),
         );
         dockerShell = spread(
           await timeEach(CALLS, 60_000, async () =>

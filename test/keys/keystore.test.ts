@@ -103,10 +103,10 @@ describe("Keystore", () => {
   it("serialises concurrent mutations so none is lost", async () => {
     const file = await storePath();
     const store = await Keystore.open(file, "master", CHEAP);
-    await Promise.all(Array.from({ length: 12 }, (_, i) => store.set(`p${i}`, `key-value-${i}-xxxxxxxx`)));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => store.set(`p${i}`, `key-value-${i}-abcdefgh`)));
     const reopened = await Keystore.open(file, "master", CHEAP);
     expect(reopened.providers()).toHaveLength(12);
-    expect(reopened.get("p7")).toBe("key-value-7-xxxxxxxx");
+    expect(reopened.get("p7")).toBe("key-value-7-abcdefgh");
   });
 
   it.each([

@@ -116,7 +116,7 @@ describe("PlaybookRegistry", () => {
   it("adds the best playbooks above the threshold, at most the given count, within the character budget", () => {
     dir = mkdtempSync(join(tmpdir(), "playbooks-"));
     write("testing/pytest.md", "Pytest", "pytest, fixture, python", "Use fixtures and tmp_path.");
-    write("testing/pytest-extra.md", "Pytest extras", "pytest, plugin, python", "x".repeat(500));
+    write("testing/pytest-extra.md", "Pytest extras", "pytest, plugin, python", "z".repeat(500));
     write("git/bisect.md", "Bisect", "bisect, regression", "Use git bisect.");
     const registry = new PlaybookRegistry(dir, {
       maxPlaybooks: 2,
@@ -128,7 +128,7 @@ describe("PlaybookRegistry", () => {
     expect(selection.chosen.map((c) => c.id)).toEqual(["testing/pytest"]);
     expect(selection.section).toMatch(/^## Playbooks for this request\n/);
     expect(selection.section).toContain("### Pytest (testing/pytest)\nUse fixtures and tmp_path.");
-    expect(selection.section).not.toContain("xxxx");
+    expect(selection.section).not.toContain("zzzz");
     expect(registry.select("what is the weather").chosen).toEqual([]);
     expect(registry.select("what is the weather").section).toBe("");
     // Over budget on its own, the best match is cut rather than dropped.

@@ -36,7 +36,7 @@ it("creates a tool and runs it sandboxed in the container: workspace via ctx onl
   await writeFile(`${workspace}/words.txt`, "one two three four\n");
   launcher = testLauncher(workspace, { dynamicToolsDir: dynamicTools });
   const { call, client } = await connect(launcher);
-  const code = `export default async function (args: { path: string }, ctx: any) {
+  const code = `export default async function (args: { path: string }, ctx: { readFile(path: string): Promise<string> }) {
     const words = (await ctx.readFile(args.path)).trim().split(/\\s+/).length;
     let fsDenied = "no";
     try { (await import("node:fs")).readFileSync("/etc/hostname"); } catch (e) { fsDenied = String((e as { code?: string }).code); }

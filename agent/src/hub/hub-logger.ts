@@ -1,4 +1,4 @@
-// The logger the hub writes to: any pino-compatible object. The hub never prints to stdout or stderr itself,
+// The logger the hub writes to: a pino-compatible object. The hub never prints to stdout or stderr itself,
 // because the CLI owns the terminal.
 
 /** One pino-style log method: structured fields first, then a message. */
