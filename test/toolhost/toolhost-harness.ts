@@ -34,7 +34,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     workspace: path.join(root, "ws"),
     outside: path.join(root, "outside"),
     sibling: path.join(root, "ws2"),
-    remove: () => rm(root, { recursive: true, force: true }),
+    remove: () => rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }),
   };
   await Promise.all([mkdir(sandbox.workspace), mkdir(sandbox.outside), mkdir(sandbox.sibling)]);
   return sandbox;

@@ -47,11 +47,20 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  flipper?.kill("SIGKILL");
-  flipper = undefined;
+  await stopFlipper();
   await host.close();
   await sandbox.remove();
 });
+
+/** Kills the flipper and waits until it is gone: a flipper still running would refill the dir being removed. */
+async function stopFlipper(): Promise<void> {
+  const child = flipper;
+  flipper = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
+}
 
 async function startFlipper(script: string, target: string, outside: string): Promise<void> {
   const child = spawn(process.execPath, ["-e", script, target, outside], {
@@ -109,6 +118,6 @@ it("writing through a parent directory that flips to a symlink outside never cre
     await host.call("write_file", { path: `d/new-${attempt}.txt`, content: "written" });
   }
   expect(flipper?.exitCode).toBe(null);
-  flipper?.kill("SIGKILL");
+  await stopFlipper();
   expect((await readdir(sandbox.outside)).sort()).toEqual(["secret.txt"]);
 });
