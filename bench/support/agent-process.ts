@@ -1,9 +1,9 @@
 // Starts the real agent CLI (built, or from source through tsx) against a scripted LLM server, with a clean
 // environment of its own, and tells when it was spawned so start-up can be timed on the same clock.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { agentArgs, agentEnv, repoRoot } from "../../test/support/run-agent.js";
+import { type SpawnedProcess, spawnCollecting } from "../../test/support/spawn-collecting.js";
 import { BenchCheckError } from "./bounded.js";
 
 export type AgentBuild = "built" | "source";
@@ -19,11 +19,7 @@ export function requireBuild(): void {
 }
 
 /** A running agent: its process, when it was spawned (performance.now()), and how it ended. */
-export interface AgentProcess {
-  child: ChildProcess;
-  spawnedAt: number;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
+export type AgentProcess = SpawnedProcess;
 
 export interface StartAgentOptions {
   build: AgentBuild;
@@ -56,28 +52,12 @@ export function startAgent(task: string, options: StartAgentOptions): AgentProce
     : [];
   const entry = options.build === "built" ? [builtAgentMain, ...cliArgs] : agentArgs(cliArgs);
   const argv = [...profile, ...entry];
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, argv, {
+  return spawnCollecting(process.execPath, argv, {
     env,
     cwd: options.workspace,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
+    timeoutMs: options.timeoutMs,
+    onClose: () => {
       if (env.HOME) rmSync(env.HOME, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
+    },
   });
-  return { child, spawnedAt, done };
 }

@@ -1,11 +1,12 @@
 // The peer agent, pi (@mariozechner/pi-coding-agent), installed on demand into the git-ignored bench/.peer
 // (never a project dependency) and run in print mode with a custom OpenAI-compatible provider pointing at
 // the scripted server: models.json in a private agent directory, no session, no discovery, offline.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../test/support/run-agent.js";
+import { spawnCollecting } from "../../test/support/spawn-collecting.js";
 import type { AgentProcess } from "./agent-process.js";
 import { BenchCheckError } from "./bounded.js";
 
@@ -87,28 +88,10 @@ export function startPi(task: string, options: { baseURL: string; workspace: str
     "--no-themes",
     "--no-context-files",
   ];
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, {
+  return spawnCollecting(process.execPath, args, {
     env,
     cwd: options.workspace,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      rmSync(home, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, spawnedAt, done } satisfies AgentProcess;
+    timeoutMs: options.timeoutMs,
+    onClose: () => rmSync(home, { recursive: true, force: true }),
+  }) satisfies AgentProcess;
 }

@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type ChatModel, createChatModel } from "../../agent/src/llm/client.js";
 import { LlmError } from "../../agent/src/llm/llm-error.js";
-import type { Provider } from "../../agent/src/llm/providers.js";
 import { ScriptedLlm, type ScriptedLlmOptions } from "../support/scripted-llm.js";
+import { scriptedModel, scriptedProvider } from "../support/scripted-model.js";
 
 let llm: ScriptedLlm | undefined;
 afterEach(async () => {
@@ -12,17 +12,12 @@ afterEach(async () => {
   llm = undefined;
 });
 
-function provider(baseURL: string, stream = true): Provider {
-  return { name: "scripted", baseURL, defaultModel: "m", keyName: "scripted", requiresKey: false, stream };
-}
-
 async function model(options: ScriptedLlmOptions = {}, stream = true, timeoutMs = 5_000): Promise<ChatModel> {
   llm = await ScriptedLlm.start(options);
-  return createChatModel({
-    provider: provider(llm.baseURL, stream),
-    model: "test-model",
-    apiKey: () => "sk-test-key-1234",
+  return scriptedModel(llm.baseURL, {
+    stream,
     timeoutMs,
+    apiKey: "sk-test-key-1234",
     retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 50 },
   });
 }
@@ -173,7 +168,7 @@ describe("chat model", () => {
 
   it("names an unreachable server and the variable to check", async () => {
     const m = createChatModel({
-      provider: { ...provider("http://127.0.0.1:9/v1"), name: "ollama" },
+      provider: { ...scriptedProvider("http://127.0.0.1:9/v1"), name: "ollama" },
       model: "x",
       apiKey: () => undefined,
       timeoutMs: 2_000,

@@ -1,11 +1,11 @@
 // Wires an AgentLoop to the scripted LLM server and in-memory tools, the way main.ts wires the real parts.
-import { createChatModel } from "../../agent/src/llm/client.js";
 import type { ChatMessage } from "../../agent/src/llm/messages.js";
 import { AgentLoop } from "../../agent/src/loop/agent-loop.js";
 import type { AgentEvent } from "../../agent/src/loop/events.js";
 import { History } from "../../agent/src/loop/history.js";
 import type { ToolSource } from "../../agent/src/loop/tools.js";
 import { ScriptedLlm, type ScriptedLlmOptions } from "../support/scripted-llm.js";
+import { scriptedModel } from "../support/scripted-model.js";
 
 export interface Harness {
   llm: ScriptedLlm;
@@ -29,20 +29,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const llm = await ScriptedLlm.start(options.llm);
   const history = new History({ budgetTokens: options.budgetTokens ?? 100_000 });
-  const model = createChatModel({
-    provider: {
-      name: "scripted",
-      baseURL: llm.baseURL,
-      defaultModel: "m",
-      keyName: "scripted",
-      requiresKey: false,
-      stream: true,
-    },
-    model: "scripted-model",
-    apiKey: () => undefined,
-    timeoutMs: 5_000,
-    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-  });
+  const model = scriptedModel(llm.baseURL);
   const loop = new AgentLoop({
     model: () => model,
     tools,

@@ -1,21 +1,16 @@
 // Runs the real agent CLI (from source, through tsx) as a child process with an environment built for the
 // test: its own HOME and DATA_DIR, a provider pointing at the scripted LLM, and nothing of ours.
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CollectedRun, spawnCollecting } from "./spawn-collecting.js";
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
 const tsxImport = join(repoRoot, "node_modules", "tsx", "dist", "esm", "index.mjs");
 export const agentMain = join(repoRoot, "agent", "src", "main.ts");
 
-export interface AgentRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type AgentRun = CollectedRun;
 
 export interface AgentEnvOptions {
   baseURL: string;
@@ -52,26 +47,10 @@ export function runAgent(
   env: Record<string, string>,
   options: { stdin?: string; timeoutMs?: number; cwd?: string } = {},
 ): Promise<AgentRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, agentArgs(args), {
-      env,
-      cwd: options.cwd ?? repoRoot,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-    child.stdin.end(options.stdin ?? "");
-  });
+  return spawnCollecting(process.execPath, agentArgs(args), {
+    env,
+    cwd: options.cwd ?? repoRoot,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    stdin: options.stdin ?? "",
+  }).done;
 }

@@ -4,13 +4,13 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ToolHub } from "../../../agent/src/hub/tool-hub.js";
-import { createChatModel } from "../../../agent/src/llm/client.js";
 import type { ToolSource } from "../../../agent/src/loop/tools.js";
 import { LocalLauncher } from "../../../agent/src/sandbox/local.js";
 import { commitApproval } from "../../../agent/src/skills/approve-skill.js";
 import { createSkillServices, type SkillServices } from "../../../agent/src/skills/skill-services.js";
 import { repoRoot } from "../../support/run-agent.js";
 import { ScriptedLlm } from "../../support/scripted-llm.js";
+import { scriptedModel } from "../../support/scripted-model.js";
 
 export interface SkillHarness {
   workspace: string;
@@ -48,20 +48,7 @@ export async function startSkillHarness(
         servers: [],
         toolhostConnectTimeoutMs: 30_000,
       });
-  const model = createChatModel({
-    provider: {
-      name: "scripted",
-      baseURL: llm.baseURL,
-      defaultModel: "m",
-      keyName: "scripted",
-      requiresKey: false,
-      stream: true,
-    },
-    model: "scripted-model",
-    apiKey: () => undefined,
-    timeoutMs: 10_000,
-    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-  });
+  const model = scriptedModel(llm.baseURL, { timeoutMs: 10_000 });
   const runs: SkillHarness["runs"] = [];
   const services = createSkillServices({
     skillsDir,
