@@ -154,4 +154,12 @@ describe("ToolHub with the real toolhost", () => {
     );
     expect(after.text).toContain("hello");
   });
+
+  it("routes a call made before anything listed the tools: the toolhost starts on the call", async () => {
+    const hub = new ToolHub({ launcher: new LocalLauncher({ workspace }), servers: [] });
+    cleanups.push(() => hub.close());
+    const result = await hub.callTool("shell", { command: "echo first-call" }, options());
+    expect(result.text).toContain("first-call");
+    await expect(hub.callTool("no_such_tool", {}, options())).rejects.toThrow(/Unknown tool "no_such_tool"/);
+  });
 });

@@ -97,9 +97,14 @@ export class ToolHub implements ToolSource {
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: ToolCallOptions): Promise<ToolResult> {
-    // Also searches servers that are down, so a call to a dead toolhost relaunches it.
-    const routes = this.routes(false);
-    const route = routes.find(({ tool }) => tool.exposedName === name);
+    // Also searches servers that are down, so a call to a dead toolhost relaunches it. A miss lists once first:
+    // a caller may call before anything listed (a skill as the first command; the toolhost starts lazily).
+    const find = () => this.routes(false).find(({ tool }) => tool.exposedName === name);
+    let route = find();
+    if (!route) {
+      await this.listTools(options.signal);
+      route = find();
+    }
     if (!route) {
       const known = this.routes(true).map(({ tool }) => tool.exposedName);
       throw new UnknownToolError(name, nearToolNames(name, known));

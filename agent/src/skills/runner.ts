@@ -70,8 +70,6 @@ export class SkillRunner {
       request.input.kind === "line"
         ? parseSkillArgs(request.input.line, manifest)
         : coerceSkillArgs(request.input.args, manifest);
-    // Listing first brings the sandbox up and its tools known (the hub routes calls only to listed tools).
-    await this.options.tools.listTools(request.signal).catch(() => []);
     const dryTools = parsed.dryRun ? new DryRunTools(this.options.tools) : undefined;
     const ctx = createSkillContext({
       skill: manifest.name,
