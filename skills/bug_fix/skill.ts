@@ -48,15 +48,19 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
   const backupDir = `.agent/skill-backups/bug_fix-${Date.now()}`;
   const backup = await ctx.tools.shell({
     command: [
-      `mkdir -p ${quote(backupDir)}`,
-      ...paths.map((p, i) => `cp -p -- ${quote(p)} ${quote(`${backupDir}/${i}`)}`),
+      `mkdir -p ${ctx.shellQuote(backupDir)}`,
+      ...paths.map((p, i) => `cp -p -- ${ctx.shellQuote(p)} ${ctx.shellQuote(`${backupDir}/${i}`)}`),
     ].join(" && "),
   });
   if (backup.isError)
     return { ok: false, text: `Could not back up ${paths.join(", ")}; nothing was changed.\n${backup.text}` };
   const restore = async () => {
-    const command = paths.map((p, i) => `cp -p -- ${quote(`${backupDir}/${i}`)} ${quote(p)}`).join(" && ");
-    const restored = await ctx.tools.shell({ command: `${command} && rm -rf -- ${quote(backupDir)}` });
+    const command = paths
+      .map((p, i) => `cp -p -- ${ctx.shellQuote(`${backupDir}/${i}`)} ${ctx.shellQuote(p)}`)
+      .join(" && ");
+    const restored = await ctx.tools.shell({
+      command: `${command} && rm -rf -- ${ctx.shellQuote(backupDir)}`,
+    });
     return restored.isError ? `\nRestoring failed; the originals are in ${backupDir}.` : "";
   };
 
@@ -64,7 +68,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
   if (!applied.ok)
     return { ok: false, text: `${applied.text}\nEvery edit was rolled back.${await restore()}` };
 
-  const command = typeof args.test === "string" && args.test ? args.test : await detectTests(ctx);
+  const command = typeof args.test === "string" && args.test ? args.test : await ctx.detectTestCommand();
   if (!command) {
     const note = await restore();
     return {
@@ -81,7 +85,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
       text: `The tests fail with the patch (${command}); every edit was rolled back.${note}\n\n${tail(tests.text)}`,
     };
   }
-  await ctx.tools.shell({ command: `rm -rf -- ${quote(backupDir)}` });
+  await ctx.tools.shell({ command: `rm -rf -- ${ctx.shellQuote(backupDir)}` });
   return { ok: true, text: `Fixed: the tests pass (${command}).\n\n${applied.text}\n\n${tail(tests.text)}` };
 }
 
@@ -97,22 +101,6 @@ async function applyEdits(
     diffs.push(result.text);
   }
   return { ok: true, text: diffs.join("\n") };
-}
-
-/** npm test for a package.json, pytest (or unittest without it) for Python tests; "" when none. */
-async function detectTests(ctx: SkillContext): Promise<string> {
-  const probe = await ctx.tools.shell({
-    command:
-      'if [ -f package.json ]; then echo "npm test"; ' +
-      'elif [ -n "$(ls *.py tests/*.py test/*.py pyproject.toml 2>/dev/null)" ]; then ' +
-      'if python3 -m pytest --version >/dev/null 2>&1; then echo "python3 -m pytest -q"; ' +
-      'else echo "python3 -m unittest discover -v"; fi; fi',
-  });
-  return probe.isError ? "" : (probe.text.split("\n")[0] ?? "").trim().replace(/^\[exit code.*$/, "");
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function tail(text: string, lines = 30): string {

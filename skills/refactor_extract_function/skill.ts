@@ -41,17 +41,17 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
 
   const backupDir = `.agent/skill-backups/extract-${Date.now()}`;
   const backup = await ctx.tools.shell({
-    command: `mkdir -p ${quote(backupDir)} && cp -p -- ${quote(file)} ${quote(`${backupDir}/original`)}`,
+    command: `mkdir -p ${ctx.shellQuote(backupDir)} && cp -p -- ${ctx.shellQuote(file)} ${ctx.shellQuote(`${backupDir}/original`)}`,
   });
   if (backup.isError)
     return { ok: false, text: `Could not back up ${file}; nothing was changed.\n${backup.text}` };
   const created: string[] = [];
   const restore = async () => {
-    const removeNew = created.map((p) => `rm -f -- ${quote(p)}`);
+    const removeNew = created.map((p) => `rm -f -- ${ctx.shellQuote(p)}`);
     const command = [
-      `cp -p -- ${quote(`${backupDir}/original`)} ${quote(file)}`,
+      `cp -p -- ${ctx.shellQuote(`${backupDir}/original`)} ${ctx.shellQuote(file)}`,
       ...removeNew,
-      `rm -rf -- ${quote(backupDir)}`,
+      `rm -rf -- ${ctx.shellQuote(backupDir)}`,
     ].join(" && ");
     const restored = await ctx.tools.shell({ command });
     return restored.isError ? ` Restoring failed; the original is in ${backupDir}.` : "";
@@ -62,7 +62,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
       return { ok: false, text: `Could not write ${w.path}: ${written.text}.${await restore()}` };
     if (w.path !== file) created.push(w.path);
   }
-  const command = typeof args.test === "string" && args.test ? args.test : await detectTests(ctx);
+  const command = typeof args.test === "string" && args.test ? args.test : await ctx.detectTestCommand();
   if (!command) {
     return {
       ok: false,
@@ -77,7 +77,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
       text: `The tests fail after the extraction (${command}); ${file} was restored.${await restore()}\n\n${tail(tests.text)}`,
     };
   }
-  await ctx.tools.shell({ command: `rm -rf -- ${quote(backupDir)}` });
+  await ctx.tools.shell({ command: `rm -rf -- ${ctx.shellQuote(backupDir)}` });
   return {
     ok: true,
     text: `Extracted lines ${start}-${end} of ${file} into ${name}; the tests pass (${command}).\n\n${diff}`,
@@ -350,21 +350,6 @@ async function extractWithLlm(
   }
   if (!writes.some((w) => w.path === file)) return `The model did not rewrite ${file}; nothing was changed.`;
   return writes;
-}
-
-async function detectTests(ctx: SkillContext): Promise<string> {
-  const probe = await ctx.tools.shell({
-    command:
-      'if [ -f package.json ]; then echo "npm test"; ' +
-      'elif [ -n "$(ls *.py tests/*.py test/*.py pyproject.toml 2>/dev/null)" ]; then ' +
-      'if python3 -m pytest --version >/dev/null 2>&1; then echo "python3 -m pytest -q"; ' +
-      'else echo "python3 -m unittest discover -v"; fi; fi',
-  });
-  return probe.isError ? "" : (probe.text.split("\n")[0] ?? "").trim().replace(/^\[exit code.*$/, "");
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function tail(text: string, lines = 30): string {

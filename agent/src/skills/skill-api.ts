@@ -119,6 +119,14 @@ export interface SkillContext {
   signal: AbortSignal;
   /** A unified diff of two texts, for reports. */
   diff(path: string, before: string, after: string): string;
+  /**
+   * The workspace's test command: `npm test` for a package.json, `python3 -m pytest -q` for Python tests
+   * (`python3 -m unittest discover -v` without pytest); "" when none is found. Runs through the skill's
+   * `shell` tool: without `shell` in allowed_tools it throws, saying so.
+   */
+  detectTestCommand(): Promise<string>;
+  /** `text` as one bash word, safe inside a shell command line. */
+  shellQuote(text: string): string;
 }
 
 /** What run() returns: `ok` false means the skill did not do its job; `text` says what happened. */
