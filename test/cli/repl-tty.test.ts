@@ -20,8 +20,8 @@ afterEach(async () => {
   await llm.close();
 });
 
-function start(): PtySession {
-  const env = { ...agentEnv({ baseURL: llm.baseURL }), TERM: "xterm-256color" };
+function start(extraEnv: Record<string, string> = {}): PtySession {
+  const env = { ...agentEnv({ baseURL: llm.baseURL, env: extraEnv }), TERM: "xterm-256color" };
   delete (env as Record<string, string | undefined>).NO_COLOR;
   return new PtySession(
     process.execPath,
@@ -67,6 +67,27 @@ describe("REPL on a terminal", () => {
     await pty.waitFor(/Interrupted/);
     await waitUntil(async () => !(await processExists(marker)), 10_000);
     pty.type("/bye\r");
+    expect(await pty.exited).toBe(0);
+  });
+});
+
+describe("/key on a terminal", () => {
+  it("reads a key typed after /key <provider> without echoing it, and keeps it out of the up-arrow history", async () => {
+    const key = "sk-typed-HIDDENCANARY-98765";
+    pty = start({
+      LLM_MASTER_KEY: "pty test master key",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "agent-data-")),
+    });
+    await pty.waitFor(/\/help for commands/);
+    pty.type("/key openai\r");
+    await pty.waitFor(/Key for openai \(input hidden\): /);
+    pty.type(`${key}\r`);
+    await pty.waitFor(/Stored the key for openai \(sk-…8765\)/);
+    pty.type("\u001b[A"); // up arrow: the previous line must not be the key
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pty.output).not.toContain(key);
+    expect(pty.output).not.toContain("HIDDENCANARY");
+    pty.type("\u0015/bye\r"); // Ctrl-U clears whatever the up arrow recalled
     expect(await pty.exited).toBe(0);
   });
 });
