@@ -47,6 +47,32 @@ describe("loop with the real toolhost", () => {
       expect.arrayContaining(["list_files", "read_file", "write_file", "edit_file", "shell"]),
     );
   });
+
+  it("hands the model head, tail and exit status of outputs larger than the result budget", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "loop-ws-"));
+    hub = new ToolHub({ launcher: new LocalLauncher({ workspace }), servers: [] });
+    h = await startHarness(hub);
+    // Wide lines of multi-byte text: 3 bytes per character is where a byte budget and a character cap part.
+    const wide = "seq 1 4000 | sed 's/$/ ääääääääääääääääääääääääääääää/'";
+    h.llm.enqueue(
+      step("shell", { command: `${wide}; echo LAST-LINE; exit 3` }),
+      step("shell", { command: "seq 1 60000; echo LAST-LINE" }),
+      step("read_file", { path: "big.txt" }),
+      { text: "Seen." },
+    );
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(workspace, "big.txt"), `${"z".repeat(120)}\n`.repeat(2000));
+    await h.run("run two noisy commands and read a big file");
+    const [multibyte, ascii, read] = results(h);
+    for (const text of [multibyte, ascii, read]) expect(text?.length).toBeLessThanOrEqual(50_000);
+    expect(multibyte).toMatch(/^1 ä+\n2 ä+\n/);
+    expect(multibyte).toMatch(/4000 ä+\nLAST-LINE\n\n\[exit code 3\]$/);
+    expect(multibyte).toMatch(/\[Output was [\d.]+ KB; showing the first and last 20 KB\./);
+    expect(ascii).toMatch(/^1\n2\n/);
+    expect(ascii).toMatch(/60000\nLAST-LINE\n\n\[exit code 0\]$/);
+    expect(ascii).not.toContain("[output truncated");
+    expect(read).toMatch(/\[Showing lines 1-\d+ of 2000\. Use offset=\d+ to continue\.\]$/);
+  });
 });
 
 describe("loop with the datetime and python MCP servers", () => {
