@@ -54,7 +54,7 @@ COPY agent/package.json agent/
 COPY --from=build /app/agent/dist agent/dist
 COPY skills skills
 COPY playbooks playbooks
-COPY mcp.json ./
+COPY config/mcp.json config/
 # Mount points owned by the image's non-root user (uid 1000), so fresh named volumes inherit that owner.
 RUN mkdir -p /data /workspace /dynamic-tools \
     && chown node:node /data /workspace /dynamic-tools
