@@ -84,11 +84,11 @@ function socketGroupFix(socketPath: string, inContainer: boolean | undefined): s
   const mine = groups.length > 0 ? groups.join(", ") : "none";
   if (gid === undefined) {
     return inContainer
-      ? "Set DOCKER_GID in .env to the socket's group (stat -c %g /var/run/docker.sock on the host) and start the agent again, or use --sandbox local."
+      ? "Set DOCKER_GID in .env to the socket's group (stat -c %g /var/run/docker.sock on the host) and start the agent again."
       : "Add your user to the socket's group (sudo usermod -aG docker $USER, then log in again), or use --sandbox local.";
   }
   if (inContainer) {
-    return `The socket belongs to group ${gid} and the agent runs in groups ${mine}: set DOCKER_GID=${gid} in .env and start the agent again (docker compose run --rm agent), or use --sandbox local.`;
+    return `The socket belongs to group ${gid} and the agent runs in groups ${mine}: set DOCKER_GID=${gid} in .env and start the agent again (docker compose run --rm agent).`;
   }
   return `The socket belongs to group ${gid} and you are in groups ${mine}: add your user to it (sudo usermod -aG docker $USER, then log in again), or use --sandbox local.`;
 }
