@@ -6,6 +6,7 @@ import { AgentSession } from "./agent-session.js";
 import { banner, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
+import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
@@ -33,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const scrub = (text: string) => secrets.scrub(text);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, scrub });
+  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     if (config.mode.kind === "print") {
       void hub.listTools(); // a task will need the tools: start the sandbox while the first request is built
       const { task, json } = config.mode;
-      return await runPrintMode({ session, term, task, json, stdout: process.stdout, scrub });
+      return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
     }
     return await runRepl({
       session,
@@ -155,11 +156,13 @@ function failure(error: unknown): { code: number; message: string } {
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
     const { code, message } = failure(error);
     process.stderr.write(`agent: ${message}\n`);
+    return code;
+  })
+  .then(async (code) => {
+    await flushOutput(); // process.exit() would drop output a slow pipe has not taken yet
     process.exit(code);
-  },
-);
+  });

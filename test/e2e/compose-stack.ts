@@ -63,7 +63,8 @@ export class ComposeStack {
     };
   }
 
-  private args(rest: string[]): string[] {
+  /** The arguments of `docker compose` for this stack, followed by `rest`. */
+  args(rest: string[]): string[] {
     return [
       "compose",
       "-p",

@@ -114,7 +114,9 @@ async function chatOnce(
   // a server that goes silent is not.
   const controller = new AbortController();
   const onAbort = () => controller.abort(request.signal.reason);
-  request.signal.addEventListener("abort", onAbort, { once: true });
+  // An abort that came before this request (Ctrl-C while the tools were listed) fires no event: check it.
+  if (request.signal.aborted) onAbort();
+  else request.signal.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   const touch = () => {
@@ -177,6 +179,8 @@ async function chatOnce(
       started.value = accumulator.started;
       if (delta) request.onText?.(delta);
     }
+    // An abort can end the iteration quietly instead of throwing: a cut stream is not a finished answer.
+    if (controller.signal.aborted) throw controller.signal.reason ?? new Error("aborted");
     return accumulator.result();
   } catch (error) {
     if (timedOut && !request.signal.aborted) throw new IdleTimeoutError(options.timeoutMs, { cause: error });

@@ -101,6 +101,8 @@ export class AgentLoop {
         this.options.onUsage?.(response.usage);
         emit({ type: "usage", step: response.usage, total: this.usage });
       }
+      // A whole (non-streamed) answer reaches the front ends the same way a streamed one does.
+      if (!streamed && response.text) emit({ type: "text_delta", text: response.text });
       lastText = response.text;
       const assistant: ChatMessage = { role: "assistant", content: response.text || null };
       if (response.toolCalls.length === 0) {
