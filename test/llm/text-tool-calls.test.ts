@@ -309,6 +309,16 @@ describe("Llama <|python_tag|>", () => {
     expect(recover(two)?.calls.map((c) => c.name)).toEqual(["read_file", "list_files"]);
   });
 
+  it("recovers Llama 4's <|python_start|>...<|python_end|> spelling", () => {
+    const content = '<|python_start|>{"name": "read_file", "parameters": {"path": "a"}}<|python_end|>';
+    expect(recover(content)).toEqual({
+      calls: [{ name: "read_file", arguments: { path: "a" } }],
+      text: "",
+      format: "llama",
+    });
+    expect(textToolCallStart("One moment. <|python_st")).toBe(12);
+  });
+
   it("rejects Llama's built-in tool syntax, which is not one of ours", () => {
     expect(recover('<|python_tag|>brave_search.call(query="weather")')).toBeUndefined();
   });

@@ -39,6 +39,8 @@ const MARKERS: ReadonlyArray<{ text: string; kind: MarkerKind }> = [
   { text: "<function=", kind: "function" },
   { text: "[TOOL_CALLS]", kind: "mistral" },
   { text: "<|python_tag|>", kind: "python_tag" },
+  // Llama 4's spelling of the same envelope, closed by <|python_end|>.
+  { text: "<|python_start|>", kind: "python_tag" },
 ];
 
 interface Segment {
@@ -53,8 +55,8 @@ interface Segment {
  *
  * A response is all or nothing: every call in it must be well formed and name an offered tool (exactly, or with
  * a `functions.` prefix), else the whole response is treated as holding no call, so a half-understood answer is
- * never half executed. Explicit markers (`<tool_call>`, `<function=`, `[TOOL_CALLS]`, `<|python_tag|>`) count
- * wherever they stand except inside a fenced code block or inline code. Bare JSON counts only when it is the
+ * never half executed. Explicit markers (`<tool_call>`, `<function=`, `[TOOL_CALLS]`, `<|python_tag|>`,
+ * `<|python_start|>`) count wherever they stand except inside a fenced code block or inline code. Bare JSON counts only when it is the
  * whole content (optionally inside one ```json fence), so JSON shown in an explanation is not a call, and only
  * when it has the call shape (`name` with `arguments` or `parameters`), so a JSON answer that is data is not one.
  */
@@ -94,7 +96,7 @@ function recoverMarked(
   let format: TextCallFormat | undefined;
   let pos = 0;
   for (let marker = nextMarker(content, 0); marker; marker = nextMarker(content, pos)) {
-    const segment = parseSegment(content, marker.index, marker.kind, tools);
+    const segment = parseSegment(content, marker, tools);
     // A malformed or unknown call anywhere means no call at all, not a fall-back to bare JSON.
     if (!segment) return "invalid";
     prose.push(content.slice(pos, marker.index));
@@ -118,11 +120,12 @@ function recoverBareJson(content: string, tools: readonly OfferedTool[]): Recove
 
 function parseSegment(
   content: string,
-  start: number,
-  kind: MarkerKind,
+  marker: FoundMarker,
   tools: readonly OfferedTool[],
 ): Segment | undefined {
-  switch (kind) {
+  const start = marker.index;
+  const after = start + marker.text.length;
+  switch (marker.kind) {
     case "tool_call":
       return parseToolCallTag(content, start, tools);
     case "function": {
@@ -133,15 +136,15 @@ function parseSegment(
         tools,
       );
       // Qwen3-Coder sometimes drops the opening `<tool_call>` but still writes the closing one.
-      const after = segment && skipSpace(content, segment.end);
-      return segment && after !== undefined && content.startsWith("</tool_call>", after)
-        ? { ...segment, end: after + "</tool_call>".length }
+      const next = segment && skipSpace(content, segment.end);
+      return segment && next !== undefined && content.startsWith("</tool_call>", next)
+        ? { ...segment, end: next + "</tool_call>".length }
         : segment;
     }
     case "mistral":
-      return parseMistral(content, start + "[TOOL_CALLS]".length, tools);
+      return parseMistral(content, after, tools);
     case "python_tag":
-      return parsePythonTag(content, start + "<|python_tag|>".length, tools);
+      return parsePythonTag(content, after, tools);
   }
 }
 
@@ -238,7 +241,7 @@ function parseMistral(content: string, from: number, tools: readonly OfferedTool
   return { calls, format: "mistral", end };
 }
 
-/** `<|python_tag|>{...}` with more calls separated by `;`, as Llama 3.1 writes them. */
+/** `<|python_tag|>{...}` with more calls separated by `;`, as Llama 3.1 writes them (Llama 4: `<|python_start|>`). */
 function parsePythonTag(content: string, from: number, tools: readonly OfferedTool[]): Segment | undefined {
   const calls: TextToolCall[] = [];
   let pos = skipSpace(content, from);
@@ -253,7 +256,7 @@ function parsePythonTag(content: string, from: number, tools: readonly OfferedTo
     pos = skipSpace(content, next + 1);
     if (content[pos] !== "{") break;
   }
-  const end = /^\s*<\|(eom_id|eot_id)\|>/.exec(content.slice(pos));
+  const end = /^\s*<\|(eom_id|eot_id|python_end)\|>/.exec(content.slice(pos));
   return { calls, format: "llama", end: end ? pos + end[0].length : pos };
 }
 
@@ -321,14 +324,22 @@ function unfence(text: string): string {
   return match ? (match[2] ?? "").trim() : text;
 }
 
+interface FoundMarker {
+  /** Where the marker starts. */
+  index: number;
+  /** The marker as written. */
+  text: string;
+  kind: MarkerKind;
+}
+
 /** The first complete marker at or after `from` that is not inside code. */
-function nextMarker(text: string, from: number): { index: number; kind: MarkerKind } | undefined {
+function nextMarker(text: string, from: number): FoundMarker | undefined {
   const spans = codeSpans(text.slice(from));
-  let best: { index: number; kind: MarkerKind } | undefined;
+  let best: FoundMarker | undefined;
   for (const marker of MARKERS) {
     let index = text.indexOf(marker.text, from);
     while (index !== -1 && insideCode(spans, index - from)) index = text.indexOf(marker.text, index + 1);
-    if (index !== -1 && (best === undefined || index < best.index)) best = { index, kind: marker.kind };
+    if (index !== -1 && (best === undefined || index < best.index)) best = { index, ...marker };
   }
   return best;
 }
