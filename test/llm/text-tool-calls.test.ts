@@ -1,6 +1,9 @@
 // Text-form tool-call recovery: every format, the cases that must not become calls, the streaming hold-back
 // index, and agreement with the recorded-quirks corpus under test/fixtures/llm-quirks/.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { OfferedTool } from "../../agent/src/llm/text-tool-calls.js";
 import { recoverTextToolCalls, textToolCallStart } from "../../agent/src/llm/text-tool-calls.js";
 
@@ -357,5 +360,94 @@ describe("textToolCallStart", () => {
   it("ignores markers inside code", () => {
     expect(textToolCallStart("Write `<tool_call>` to call.")).toBeUndefined();
     expect(textToolCallStart("```\n<tool_call>\n")).toBeUndefined();
+  });
+});
+
+const FIXTURES = join(import.meta.dirname, "../fixtures/llm-quirks");
+
+const Fixture = z.strictObject({
+  source: z.string().regex(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(issues|pull)\/\d+$/),
+  summary: z.string().min(20),
+  server: z.enum([
+    "ollama-openai",
+    "ollama-native",
+    "vllm",
+    "llama.cpp",
+    "lmstudio",
+    "openrouter",
+    "deepseek",
+    "litellm",
+  ]),
+  api: z.enum(["openai", "ollama"]),
+  stream: z.boolean(),
+  tools: z.array(z.string()),
+  response: z.union([
+    z.strictObject({ chunks: z.array(z.unknown()).min(1) }),
+    z.strictObject({ body: z.unknown() }),
+  ]),
+  expect: z.strictObject({
+    text: z.string(),
+    reasoning: z.string().optional(),
+    toolCalls: z
+      .array(z.strictObject({ name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
+      .optional(),
+  }),
+});
+type Fixture = z.infer<typeof Fixture>;
+
+/** The pieces of a response the text parser sees: content, and whether any structured call came. */
+const Message = z.looseObject({
+  content: z.string().nullish(),
+  tool_calls: z.array(z.unknown()).nullish(),
+});
+const OpenAiChunk = z.looseObject({ choices: z.array(z.looseObject({ delta: Message.optional() })) });
+const OpenAiBody = z.looseObject({ choices: z.array(z.looseObject({ message: Message })) });
+const OllamaChunk = z.looseObject({ message: Message.optional() });
+
+function messages(fixture: Fixture): z.infer<typeof Message>[] {
+  const { api, response } = fixture;
+  const items = "chunks" in response ? response.chunks : [response.body];
+  if (api === "ollama") return items.map((item) => OllamaChunk.parse(item).message ?? {});
+  if ("chunks" in response) {
+    return items.flatMap((item) => OpenAiChunk.parse(item).choices.map((choice) => choice.delta ?? {}));
+  }
+  return OpenAiBody.parse(response.body).choices.map((choice) => choice.message);
+}
+
+function loadFixtures(): Array<{ file: string; fixture: Fixture }> {
+  return readdirSync(FIXTURES)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => ({
+      file,
+      fixture: Fixture.parse(JSON.parse(readFileSync(join(FIXTURES, file), "utf8"))),
+    }));
+}
+
+describe("recorded-quirks corpus", () => {
+  const fixtures = loadFixtures();
+
+  it("holds 12 to 20 fixtures in the documented format, each naming a public thread", () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(12);
+    expect(fixtures.length).toBeLessThanOrEqual(20);
+    expect(new Set(fixtures.map((f) => f.fixture.source)).size).toBe(fixtures.length);
+  });
+
+  it.each(fixtures)("agrees with the text parser: $file", ({ fixture }) => {
+    const parts = messages(fixture);
+    if (parts.some((part) => (part.tool_calls?.length ?? 0) > 0)) return; // structured calls: not ours
+    const content = parts.map((part) => part.content ?? "").join("");
+    const tools = fixture.tools.map((name) => ({ name }));
+    const recovered = recoverTextToolCalls(content, tools);
+    const expected = fixture.expect.toolCalls ?? [];
+    if (expected.length === 0) {
+      expect(recovered).toBeUndefined();
+      return;
+    }
+    expect(recovered?.calls).toEqual(expected);
+    expect(recovered?.text).toBe(fixture.expect.text);
+    // Streaming display holds the call back from where it starts, and only the prose before it is shown.
+    const start = textToolCallStart(content);
+    expect(start).toBeDefined();
+    expect(content.slice(0, start).trim()).toBe(fixture.expect.text);
   });
 });
