@@ -6,6 +6,7 @@ import { AgentSession } from "./agent-session.js";
 import { banner, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
+import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
@@ -48,8 +49,19 @@ async function main(argv: string[]): Promise<number> {
     apiKey: (keyName) => keystore?.get(keyName) ?? config.envKeys[keyName],
     timeoutMs: config.llm.timeoutMs,
     retry: { maxRetries: config.llm.maxRetries, baseDelayMs: 500, maxDelayMs: 20_000 },
+    modelSettings: {
+      limits: { totalMs: config.llm.maxResponseMs },
+      contextWindowFallback: config.llm.contextWindow,
+      ollama: config.llm.ollama,
+    },
     logger,
   });
+  const checkInput = () => ({
+    provider: providers.active,
+    model: providers.current(),
+    apiKey: providers.activeKey(),
+  });
+  if (config.mode.kind === "doctor") return runDoctor(term, checkInput());
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -106,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
       return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
     }
     return await runRepl({
+      beforeFirstPrompt: () => startupCheck(term, checkInput()),
       session,
       term,
       commands: builtinCommands(createSkillCommands(skills)),

@@ -95,7 +95,11 @@ describe("chat model", () => {
 
   it("works without streaming when the provider is configured so", async () => {
     const m = await model({}, false);
-    llm?.enqueue({ text: "whole", toolCalls: [{ name: "shell", arguments: { command: "ls" } }] });
+    llm?.enqueue({
+      text: "whole",
+      toolCalls: [{ name: "shell", arguments: { command: "ls" } }],
+      usage: { prompt: 10, completion: 5 },
+    });
     const response = await ask(m);
     expect(llm?.requests[0]?.body.stream).toBe(false);
     expect(response.text).toBe("whole");

@@ -58,19 +58,27 @@ export async function runPrintMode(options: PrintModeOptions): Promise<number> {
 }
 
 /**
- * One JSON line per event. Text deltas pass through a stream scrubber, so a key split across two deltas is
- * still caught: a possible key's start waits for the next delta, and is released before any other event.
+ * One JSON line per event. Text and reasoning deltas pass through stream scrubbers, so a key split across two
+ * deltas is still caught: a possible key's start waits for the next delta, and is released before any other event.
  */
 function jsonEvents(writeJson: (value: unknown) => void, secrets: Scrubber): (event: AgentEvent) => void {
-  const text = new StreamScrubber(secrets);
+  const streams = {
+    text_delta: new StreamScrubber(secrets),
+    reasoning_delta: new StreamScrubber(secrets),
+  };
+  const flush = () => {
+    for (const [type, scrubber] of Object.entries(streams)) {
+      const held = scrubber.flush();
+      if (held) writeJson({ type, text: held });
+    }
+  };
   return (event) => {
-    if (event.type === "text_delta") {
-      const safe = text.push(event.text);
+    if (event.type === "text_delta" || event.type === "reasoning_delta") {
+      const safe = streams[event.type].push(event.text);
       if (safe) writeJson({ ...event, text: safe });
       return;
     }
-    const held = text.flush();
-    if (held) writeJson({ type: "text_delta", text: held });
+    flush();
     writeJson(event);
   };
 }

@@ -36,6 +36,13 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
         if (mode === "repl") term.write(event.text);
         else pendingText += event.text;
         return;
+      case "reasoning_delta":
+        // Dimmed on stderr in both modes: apart from the answer, never on stdout.
+        term.stream("reasoning", event.text);
+        return;
+      case "notice":
+        term.note(term.style("yellow", event.text));
+        return;
       case "retry":
         term.note(
           term.style("yellow", `  retrying in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`),

@@ -19,6 +19,8 @@ export interface ReplOptions {
   output: Writable;
   interactive: boolean;
   banner: string;
+  /** Runs after the banner, before the first prompt (on a terminal only): the provider check. */
+  beforeFirstPrompt?: () => Promise<void>;
 }
 
 const DOUBLE_PRESS_MS = 1_000;
@@ -118,7 +120,10 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     },
   };
 
-  if (interactive) term.line(options.banner);
+  if (interactive) {
+    term.line(options.banner);
+    await options.beforeFirstPrompt?.();
+  }
   try {
     for (;;) {
       if (exitCode !== undefined) break;
