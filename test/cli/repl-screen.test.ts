@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PtySession } from "../support/pty.js";
 import { agentArgs, agentEnv, repoRoot } from "../support/run-agent.js";
-import { renderScreen } from "../support/screen.js";
+import { renderScreen, renderStyledScreen } from "../support/screen.js";
 import { ScriptedLlm } from "../support/scripted-llm.js";
 
 let llm: ScriptedLlm;
@@ -231,6 +231,28 @@ describe("the REPL's screen on a terminal", () => {
     const lines = await waitForIdlePrompt("second");
     expect(nonEmpty(linesAfter(lines, "first"))).toEqual(["First.", "Still going.", "Done."]);
     expect(nonEmpty(linesAfter(lines, "second"))).toEqual(["Second answer."]);
+  });
+});
+
+describe("reasoning on a terminal", () => {
+  it("shows streamed reasoning dimmed and apart, then the answer on its own lines", async () => {
+    llm.enqueue({
+      reasoning: "The user asks for a sum. 2 and 2 make 4.",
+      text: "The sum is 4.",
+      chunkDelayMs: 5,
+    });
+    start();
+    await ask("what is 2 + 2?");
+    await waitForIdlePrompt("what is 2 + 2?");
+    const lines = (await renderStyledScreen(pty?.raw ?? "")).filter((line) => line.text !== "");
+    const at = lines.findIndex((line) => line.text === "> what is 2 + 2?");
+    expect(lines[at + 1]).toEqual({ text: "The user asks for a sum. 2 and 2 make 4.", dim: true });
+    expect(lines[at + 2]).toEqual({ text: "The sum is 4.", dim: false });
+    // Never sent back to the model.
+    llm.enqueue({ text: "Next." });
+    await ask("again");
+    await waitForIdlePrompt("again");
+    expect(llm.requests[1]?.raw).not.toContain("2 and 2 make 4");
   });
 });
 

@@ -24,6 +24,8 @@ export interface ScriptedToolCall {
 export interface ModelReply {
   kind?: "reply";
   text?: string;
+  /** Reasoning streamed before the text as `reasoning_content` deltas (DeepSeek, vLLM, LM Studio). */
+  reasoning?: string;
   toolCalls?: ScriptedToolCall[];
   finishReason?: string | null;
   usage?: { prompt: number; completion: number };
@@ -337,6 +339,9 @@ export class ScriptedLlm {
   private chunksFor(reply: ModelReply, model: string): unknown[] {
     const size = this.options.argChunkSize ?? 7;
     const chunks: unknown[] = [envelope(model, [{ index: 0, delta: { role: "assistant", content: "" } }])];
+    for (const piece of split(reply.reasoning ?? "", 5)) {
+      chunks.push(envelope(model, [{ index: 0, delta: { reasoning_content: piece } }]));
+    }
     for (const piece of split(reply.text ?? "", 5)) {
       chunks.push(envelope(model, [{ index: 0, delta: { content: piece } }]));
     }
