@@ -14,7 +14,7 @@ export interface AgentSessionOptions {
   tools: ToolSource;
   workspaceRoot: string;
   maxSteps: number;
-  historyBudgetTokens: number;
+  historyBudgetTokens?: number | undefined;
   sessionLog: SessionLog;
   scrub: (text: string) => string;
   /** Messages of a resumed session. */

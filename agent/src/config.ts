@@ -6,6 +6,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { OllamaSettings } from "./llm/chat-model.js";
+import { DEFAULT_CONTEXT_WINDOW } from "./llm/context-window.js";
 import { envPrefix, type Provider, providersFileSchema, resolveProviders } from "./llm/providers.js";
 
 export type SandboxKind = "docker" | "local";
@@ -14,6 +16,7 @@ export type RunMode =
   | { kind: "repl" }
   | { kind: "print"; task: string; json: boolean }
   | { kind: "keys-rotate" }
+  | { kind: "doctor" }
   | { kind: "help" }
   | { kind: "version" };
 
@@ -45,8 +48,17 @@ export interface Config {
   };
   shell: { timeoutSeconds: number; maxTimeoutSeconds: number };
   maxSteps: number;
-  historyBudgetTokens: number;
-  llm: { timeoutMs: number; maxRetries: number };
+  /** HISTORY_BUDGET_TOKENS: a cap on the history below what the context window allows; absent: no cap. */
+  historyBudgetTokens?: number;
+  llm: {
+    timeoutMs: number;
+    maxRetries: number;
+    /** LLM_MAX_RESPONSE_SECONDS: the longest one response may stream. */
+    maxResponseMs: number;
+    /** CONTEXT_WINDOW: the window assumed when the server does not report the model's. */
+    contextWindow: number;
+    ollama: OllamaSettings;
+  };
   providers: Provider[];
   /** Provider to start with, and a model for it when given with --model. */
   provider: string;
@@ -99,9 +111,11 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       ? { kind: "version" }
       : flags.positionals[0] === "keys"
         ? { kind: "keys-rotate" }
-        : flags.print !== undefined
-          ? { kind: "print", task: flags.print, json: flags.json ?? false }
-          : { kind: "repl" };
+        : flags.positionals[0] === "doctor"
+          ? { kind: "doctor" }
+          : flags.print !== undefined
+            ? { kind: "print", task: flags.print, json: flags.json ?? false }
+            : { kind: "repl" };
   if (flags.print !== undefined && flags.print.trim() === "") {
     throw new ConfigError('Invalid --print "": give the task, e.g. agent -p "add a README".');
   }
@@ -231,12 +245,15 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       ),
     },
     maxSteps,
-    historyBudgetTokens: parse(
-      "HISTORY_BUDGET_TOKENS",
-      env.HISTORY_BUDGET_TOKENS,
-      wholeNumber(1_000, 2_000_000),
-      "a whole number from 1000 to 2000000",
-      24_000,
+    ...optional(
+      "historyBudgetTokens",
+      parse(
+        "HISTORY_BUDGET_TOKENS",
+        env.HISTORY_BUDGET_TOKENS,
+        wholeNumber(1_000, 2_000_000),
+        "a whole number from 1000 to 2000000",
+        undefined,
+      ),
     ),
     llm: {
       timeoutMs:
@@ -255,6 +272,53 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
         "a whole number from 0 to 10",
         3,
       ),
+      maxResponseMs:
+        1000 *
+        parse(
+          "LLM_MAX_RESPONSE_SECONDS",
+          env.LLM_MAX_RESPONSE_SECONDS,
+          wholeNumber(10, 86_400),
+          "a whole number of seconds from 10 to 86400",
+          900,
+        ),
+      contextWindow: parse(
+        "CONTEXT_WINDOW",
+        env.CONTEXT_WINDOW,
+        wholeNumber(2_048, 10_000_000),
+        "a whole number of tokens from 2048 to 10000000",
+        DEFAULT_CONTEXT_WINDOW,
+      ),
+      ollama: {
+        numCtxCap: parse(
+          "OLLAMA_NUM_CTX",
+          env.OLLAMA_NUM_CTX,
+          wholeNumber(2_048, 10_000_000),
+          "a whole number of tokens from 2048 to 10000000",
+          32_768,
+        ),
+        ...optional(
+          "think",
+          parse(
+            "OLLAMA_THINK",
+            env.OLLAMA_THINK,
+            z
+              .enum(["true", "false", "low", "medium", "high"])
+              .transform((v) => (v === "true" ? true : v === "false" ? false : v)),
+            "true, false, low, medium or high",
+            undefined,
+          ),
+        ),
+        ...optional(
+          "keepAlive",
+          parse(
+            "OLLAMA_KEEP_ALIVE",
+            env.OLLAMA_KEEP_ALIVE,
+            z.string().regex(/^(-1|\d+(\.\d+)?(ms|s|m|h)?)$/),
+            "a duration such as 30m, 1h or 300 (seconds), or -1 to keep the model loaded",
+            undefined,
+          ),
+        ),
+      },
     },
     providers,
     provider,
@@ -317,7 +381,8 @@ function parseFlags(argv: readonly string[]): ParsedFlags {
   }
   const positionals = parsed.positionals;
   const isKeysRotate = positionals.length === 2 && positionals[0] === "keys" && positionals[1] === "rotate";
-  if (positionals.length > 0 && !isKeysRotate) {
+  const isDoctor = positionals.length === 1 && positionals[0] === "doctor";
+  if (positionals.length > 0 && !isKeysRotate && !isDoctor) {
     throw new ConfigError(
       `Unexpected argument "${positionals.join(" ")}". Give a task with -p "task", or run agent --help.`,
     );
@@ -333,6 +398,11 @@ const booleanSchema = z
 
 function wholeNumber(min: number, max: number) {
   return z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+}
+
+/** `{ [key]: value }` when the value is set, else `{}` (for optional fields under exactOptionalPropertyTypes). */
+function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }
 
 function parse<T>(

@@ -6,6 +6,8 @@ import { AgentSession } from "./agent-session.js";
 import { banner, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
+import { runDoctor, startupCheck } from "./cli/doctor.js";
+import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
@@ -33,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const scrub = (text: string) => secrets.scrub(text);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, scrub });
+  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
@@ -47,8 +49,19 @@ async function main(argv: string[]): Promise<number> {
     apiKey: (keyName) => keystore?.get(keyName) ?? config.envKeys[keyName],
     timeoutMs: config.llm.timeoutMs,
     retry: { maxRetries: config.llm.maxRetries, baseDelayMs: 500, maxDelayMs: 20_000 },
+    modelSettings: {
+      limits: { totalMs: config.llm.maxResponseMs },
+      contextWindowFallback: config.llm.contextWindow,
+      ollama: config.llm.ollama,
+    },
     logger,
   });
+  const checkInput = () => ({
+    provider: providers.active,
+    model: providers.current(),
+    apiKey: providers.activeKey(),
+  });
+  if (config.mode.kind === "doctor") return runDoctor(term, checkInput());
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -103,12 +116,20 @@ async function main(argv: string[]): Promise<number> {
       // A task will need the tools: start the sandbox now. A failure is the loop's to report, at its first step.
       void hub.listTools().catch(() => undefined);
       const { task, json } = config.mode;
-      return await runPrintMode({ session, term, task, json, stdout: process.stdout, scrub });
+      return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
     }
     // What would stop the tools (no access to Docker, no image, a workspace the sandbox cannot write), said
-    // before the first prompt rather than at the first turn.
-    for (const problem of await launcher.check()) term.error(problem);
+    // before the first prompt rather than at the first turn: under the banner on a terminal, else at once.
+    const sandboxProblems = await launcher.check();
+    const sayProblems = () => {
+      for (const problem of sandboxProblems) term.error(problem);
+    };
+    if (!interactive) sayProblems();
     return await runRepl({
+      beforeFirstPrompt: async () => {
+        sayProblems();
+        await startupCheck(term, checkInput());
+      },
       session,
       term,
       commands: builtinCommands(createSkillCommands(skills)),
@@ -159,11 +180,13 @@ function failure(error: unknown): { code: number; message: string } {
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
     const { code, message } = failure(error);
     process.stderr.write(`agent: ${message}\n`);
+    return code;
+  })
+  .then(async (code) => {
+    await flushOutput(); // process.exit() would drop output a slow pipe has not taken yet
     process.exit(code);
-  },
-);
+  });

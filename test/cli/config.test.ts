@@ -24,7 +24,7 @@ describe("config", () => {
     expect(config.keystorePath).toBe("/tmp/agent-data-test/keys.enc");
     expect(config.sessionsDir).toBe("/tmp/agent-data-test/sessions");
     expect(config.providers.find((p) => p.name === "ollama")?.baseURL).toBe(
-      "http://host.docker.internal:11434/v1",
+      "http://host.docker.internal:11434",
     );
   });
 
@@ -36,10 +36,14 @@ describe("config", () => {
     expect(both.envKeys.litellm).toBe("sk-virtual-0123");
   });
 
-  it("adds /v1 to OLLAMA_BASE_URL as Ollama documents the server root", () => {
+  it("takes OLLAMA_BASE_URL as the server root (Ollama's native API), dropping a /v1 left from older setups", () => {
+    const root = load([], { OLLAMA_BASE_URL: "http://localhost:11434/v1" }).providers.find(
+      (p) => p.name === "ollama",
+    );
+    expect(root).toMatchObject({ api: "ollama", baseURL: "http://localhost:11434" });
     const config = load([], { OLLAMA_BASE_URL: "http://localhost:11434/", OLLAMA_MODEL: "llama3.1" });
     const ollama = config.providers.find((p) => p.name === "ollama");
-    expect(ollama).toMatchObject({ baseURL: "http://localhost:11434/v1", defaultModel: "llama3.1" });
+    expect(ollama).toMatchObject({ baseURL: "http://localhost:11434", defaultModel: "llama3.1" });
   });
 
   it("lets flags override variables", () => {

@@ -1,10 +1,11 @@
 // `agent -p` as a user runs it: the real CLI in a child process, the real toolhost, a scripted LLM over HTTP.
 // Proves where output goes and every exit code of DESIGN §3.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentEnv, runAgent } from "../support/run-agent.js";
+import { agentArgs, agentEnv, repoRoot, runAgent } from "../support/run-agent.js";
 import { ScriptedLlm } from "../support/scripted-llm.js";
 
 let llm: ScriptedLlm;
@@ -48,6 +49,46 @@ describe("print mode", () => {
       .map((line) => JSON.parse(line) as { type: string });
     expect(events.map((e) => e.type)).toContain("tool_end");
     expect(events.at(-1)).toMatchObject({ type: "result", reason: "done", text: "Empty.", exitCode: 0 });
+  });
+
+  it("never shows a key split across two streamed deltas in --json events", async () => {
+    // The test environment's OPENAI_API_KEY; the scripted server streams text in 5-character pieces.
+    const key = "sk-test-0123456789abcdef";
+    llm.enqueue({ text: `Found it: ${key} in the config.` });
+    const result = await run(["-p", "find the key", "--json"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("0123456789");
+    const deltas = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; text?: string })
+      .filter((event) => event.type === "text_delta");
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((d) => d.text).join("")).toBe("Found it: [redacted] in the config.");
+  });
+
+  it("delivers all of a long answer through a pipe its reader empties slowly, before exiting 0", async () => {
+    const line = `${"x".repeat(99)}\n`;
+    llm.enqueue({ text: line.repeat(20_000) }); // 2 MB: far more than a pipe buffer holds
+    const env = agentEnv({ baseURL: llm.baseURL, env: { LLM_STREAM: "false" } });
+    const child = spawn(
+      process.execPath,
+      agentArgs(["--workspace", workspace, "--sandbox", "local", "-p", "write a lot"]),
+      { env, cwd: repoRoot, stdio: ["ignore", "pipe", "ignore"] },
+    );
+    child.stdout.pause(); // a slow reader: nothing is taken until the answer is all written
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await expect.poll(() => llm.requests.length, { timeout: 20_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the agent fill the pipe and try to exit
+    let received = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    child.stdout.resume();
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    expect(await exited).toBe(0);
+    await closed;
+    expect(received).toBe(line.length * 20_000 + 1); // term.line adds the final newline
   });
 
   it("exits 3 when the step cap stops the turn", async () => {

@@ -100,7 +100,8 @@ export class ComposeStack {
     };
   }
 
-  private args(rest: string[], options: RunOptions = {}): string[] {
+  /** The arguments of `docker compose` for this stack, followed by `rest`. */
+  args(rest: string[], options: RunOptions = {}): string[] {
     return [
       "compose",
       "--env-file",

@@ -59,7 +59,10 @@ function sendStream(res: ServerResponse, step: Step, model: string): void {
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   const calls = toolCallsOf(step);
-  res.write(chunk({ role: "assistant", content: step.text ?? "" }, null));
+  res.write(chunk({ role: "assistant", content: "" }, null));
+  // Text in small pieces, as real servers stream it (a front end must keep every piece on screen).
+  const text = step.text ?? "";
+  for (let i = 0; i < text.length; i += 5) res.write(chunk({ content: text.slice(i, i + 5) }, null));
   if (calls.length > 0) res.write(chunk({ tool_calls: calls }, null));
   res.write(chunk({}, calls.length > 0 ? "tool_calls" : "stop"));
   const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };

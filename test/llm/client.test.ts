@@ -95,7 +95,11 @@ describe("chat model", () => {
 
   it("works without streaming when the provider is configured so", async () => {
     const m = await model({}, false);
-    llm?.enqueue({ text: "whole", toolCalls: [{ name: "shell", arguments: { command: "ls" } }] });
+    llm?.enqueue({
+      text: "whole",
+      toolCalls: [{ name: "shell", arguments: { command: "ls" } }],
+      usage: { prompt: 10, completion: 5 },
+    });
     const response = await ask(m);
     expect(llm?.requests[0]?.body.stream).toBe(false);
     expect(response.text).toBe("whole");
@@ -205,5 +209,36 @@ describe("chat model", () => {
       .catch((e: unknown) => e)) as LlmError;
     expect(error.kind).toBe("aborted");
     expect(llm?.requests).toHaveLength(1);
+  });
+
+  it("reports an abort in the middle of a stream as aborted, not as a finished answer", async () => {
+    const m = await model();
+    llm?.enqueue({ text: "a long answer that keeps streaming", chunkDelayMs: 100 });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await m
+      .chat({
+        messages: [{ role: "user", content: "x" }],
+        tools: [],
+        signal: controller.signal,
+        onText: (text) => {
+          seen.push(text);
+          if (seen.length === 2) controller.abort();
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(LlmError.isInstance(error)).toBe(true);
+    expect((error as LlmError).kind).toBe("aborted");
+  });
+
+  it("fails at once as aborted when the signal was aborted before the request started", async () => {
+    const m = await model();
+    llm?.enqueue({ kind: "hang" });
+    const controller = new AbortController();
+    controller.abort();
+    const error = await m
+      .chat({ messages: [{ role: "user", content: "x" }], tools: [], signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as LlmError).kind).toBe("aborted");
   });
 });

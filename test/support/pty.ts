@@ -22,6 +22,11 @@ export class PtySession {
     this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
   }
 
+  /** Every byte the terminal received so far, escapes included (render it with test/support/screen.ts). */
+  get raw(): string {
+    return this.text;
+  }
+
   /** Everything shown so far, with ANSI escapes removed. */
   get output(): string {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escapes is the point

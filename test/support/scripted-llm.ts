@@ -1,8 +1,17 @@
-// A scripted OpenAI-compatible chat-completions server on 127.0.0.1 for tests: it replays queued replies in
-// streaming or whole form, splits tool-call arguments across chunks, can mimic Ollama's repeated `index: 0`,
-// answer errors, hang or drop the connection, and records every request for assertions.
+// A scripted LLM server on 127.0.0.1 for tests, speaking OpenAI's chat completions and (with `ollama: true`)
+// Ollama's native API: it replays queued replies in streaming or whole form, splits tool-call arguments across
+// chunks, can mimic Ollama's repeated `index: 0`, replay recorded wire data (test/fixtures/llm-quirks), answer
+// errors, hang or drop the connection, serves model metadata, and records every request for assertions.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  listTags,
+  ollamaParts,
+  ollamaWhole,
+  type ScriptedModelInfo,
+  showModel,
+  writeNdjson,
+} from "./scripted-ollama.js";
 
 export interface ScriptedToolCall {
   id?: string;
@@ -15,6 +24,8 @@ export interface ScriptedToolCall {
 export interface ModelReply {
   kind?: "reply";
   text?: string;
+  /** Reasoning streamed before the text as `reasoning_content` deltas (DeepSeek, vLLM, LM Studio). */
+  reasoning?: string;
   toolCalls?: ScriptedToolCall[];
   finishReason?: string | null;
   usage?: { prompt: number; completion: number };
@@ -28,12 +39,18 @@ export type ScriptedReply =
   /** Accepts the request and never answers (until the server closes). */
   | { kind: "hang" }
   /** Streams `afterChunks` chunks of the reply, then destroys the socket. */
-  | { kind: "drop"; afterChunks: number; text: string };
+  | { kind: "drop"; afterChunks: number; text: string }
+  /** Streams text chunks every `everyMs` until the client goes away: a runaway server. */
+  | { kind: "endless"; everyMs: number }
+  /** Wire data as a real server sent it: stream chunks (SSE or NDJSON by route) or one whole body. */
+  | { kind: "recorded"; chunks?: unknown[]; body?: unknown; chunkDelayMs?: number };
 
 export type ScriptStep = ScriptedReply | ((request: RecordedRequest) => ScriptedReply);
 
 export interface RecordedRequest {
   path: string;
+  /** Which protocol the request came in on. */
+  api: "openai" | "ollama";
   headers: IncomingMessage["headers"];
   body: ChatBody;
   /** Raw request body as received, for "the key never appears" assertions. */
@@ -47,8 +64,18 @@ export interface RecordedRequest {
 export interface ChatBody {
   model: string;
   stream?: boolean;
+  /** Ollama: `options.num_ctx` and friends. */
+  options?: Record<string, unknown>;
+  think?: unknown;
+  keep_alive?: unknown;
   stream_options?: { include_usage?: boolean };
-  messages: Array<{ role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }>;
+  messages: Array<{
+    role: string;
+    content: string | null;
+    tool_calls?: unknown[];
+    tool_call_id?: string;
+    tool_name?: string;
+  }>;
   tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
 }
 
@@ -59,6 +86,8 @@ export interface ScriptedLlmOptions {
   ollamaStyle?: boolean;
   /** Omit `index` from tool-call deltas altogether (LiteLLM's ollama route). */
   omitIndex?: boolean;
+  /** Also answer Ollama's native API (/api/chat, /api/show, /api/tags, /api/version). */
+  ollama?: boolean;
 }
 
 export class ScriptedLlm {
@@ -67,6 +96,8 @@ export class ScriptedLlm {
   private readonly sockets = new Set<import("node:net").Socket>();
   /** Requests that arrived with nothing left in the script. */
   unexpected = 0;
+  /** Models the server knows, for /api/show, /api/tags, /v1/models and /model/info. */
+  readonly models: Record<string, ScriptedModelInfo> = {};
 
   private constructor(
     private readonly server: Server,
@@ -96,6 +127,12 @@ export class ScriptedLlm {
     return `http://127.0.0.1:${port}/v1`;
   }
 
+  /** The server root (Ollama's native API lives here, beside /v1). */
+  get rootURL(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
   /** Appends replies, answered one per request in order. */
   enqueue(...steps: ScriptStep[]): this {
     this.queue.push(...steps);
@@ -114,13 +151,20 @@ export class ScriptedLlm {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const raw = await readBody(req);
-    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+    const path = req.url ?? "";
+    if (this.metadata(req.method ?? "", path, raw, res)) return;
+    const api = path.endsWith("/chat/completions")
+      ? "openai"
+      : path === "/api/chat" && this.options.ollama
+        ? "ollama"
+        : undefined;
+    if (req.method !== "POST" || !api) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
       return;
     }
     const body = JSON.parse(raw) as ChatBody;
-    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body, raw, receivedAt };
+    const recorded: RecordedRequest = { path, api, headers: req.headers, body, raw, receivedAt };
     res.once("finish", () => {
       recorded.handledMs = performance.now() - receivedAt;
     });
@@ -138,20 +182,110 @@ export class ScriptedLlm {
     }
     const reply = typeof step === "function" ? step(recorded) : step;
     switch (reply.kind) {
-      case "error":
+      case "error": {
         res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-        res.end(JSON.stringify({ error: { message: reply.message ?? `scripted error ${reply.status}` } }));
+        const message = reply.message ?? `scripted error ${reply.status}`;
+        // Ollama's errors are `{"error": "..."}`; OpenAI's `{"error": {"message": "..."}}`.
+        res.end(JSON.stringify(api === "ollama" ? { error: message } : { error: { message } }));
         return;
+      }
       case "hang":
         return;
       case "drop":
         return this.drop(res, reply.afterChunks, reply.text, body.model);
+      case "recorded":
+        return this.playRecorded(res, reply, api, body.stream !== false);
+      case "endless":
+        return this.endless(res, body.model, reply.everyMs);
       default:
-        return body.stream ? this.stream(res, reply, body) : this.whole(res, reply, body.model);
+        if (api === "ollama") return this.ollamaReply(res, reply, body, raw);
+        return body.stream ? this.stream(res, reply, body, raw) : this.whole(res, reply, body.model, raw);
     }
   }
 
-  private whole(res: ServerResponse, reply: ModelReply, model: string): void {
+  /** Model metadata routes; true when the request was one of them. */
+  private metadata(method: string, path: string, raw: string, res: ServerResponse): boolean {
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+      return true;
+    };
+    if (method === "GET" && path === "/v1/models") {
+      return json(200, {
+        object: "list",
+        data: Object.entries(this.models).map(([id, info]) => ({ id, object: "model", ...info.listed })),
+      });
+    }
+    if (!this.options.ollama) return false;
+    if (method === "GET" && path === "/api/version") return json(200, { version: "0.12.3" });
+    if (method === "GET" && path === "/api/tags") return json(200, listTags(this.models));
+    if (method === "POST" && path === "/api/show") {
+      const shown = showModel(this.models, (JSON.parse(raw || "{}") as { model?: string }).model ?? "");
+      return json(shown.status, shown.body);
+    }
+    return false;
+  }
+
+  /** Text chunks until the client disconnects (each write also checks, so the loop ends with the socket). */
+  private async endless(res: ServerResponse, model: string, everyMs: number): Promise<void> {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    const piece = "all work and no play ".repeat(50);
+    while (!res.destroyed && !res.writableEnded) {
+      res.write(`data: ${JSON.stringify(envelope(model, [{ index: 0, delta: { content: piece } }]))}\n\n`);
+      await delay(everyMs);
+    }
+  }
+
+  /** Recorded wire data, played back as the route's protocol frames it. */
+  private async playRecorded(
+    res: ServerResponse,
+    reply: { chunks?: unknown[]; body?: unknown; chunkDelayMs?: number },
+    api: "openai" | "ollama",
+    stream: boolean,
+  ): Promise<void> {
+    if (!stream || !reply.chunks) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(reply.body));
+      return;
+    }
+    if (api === "ollama") return writeNdjson(res, reply.chunks, reply.chunkDelayMs);
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    for (const chunk of reply.chunks) {
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+      if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
+    }
+    res.end("data: [DONE]\n\n");
+  }
+
+  private async ollamaReply(
+    res: ServerResponse,
+    reply: ModelReply,
+    body: ChatBody,
+    raw: string,
+  ): Promise<void> {
+    const parts = {
+      text: reply.text ?? "",
+      toolCalls: (reply.toolCalls ?? []).map((call) => ({
+        name: call.name,
+        arguments:
+          typeof call.arguments === "string"
+            ? (JSON.parse(call.arguments) as Record<string, unknown>)
+            : call.arguments,
+      })),
+      doneReason: reply.finishReason === "length" ? "length" : "stop",
+      promptTokens: reply.usage?.prompt ?? Math.ceil(raw.length / 4),
+      completionTokens: reply.usage?.completion ?? 5,
+    };
+    if (body.stream === false) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(ollamaWhole(body.model, parts)));
+      return;
+    }
+    await writeNdjson(res, ollamaParts(body.model, parts), reply.chunkDelayMs);
+  }
+
+  private whole(res: ServerResponse, reply: ModelReply, model: string, raw: string): void {
     const toolCalls = (reply.toolCalls ?? []).map((call, i) => ({
       id: call.id ?? `call_${this.requests.length}_${i}`,
       type: "function",
@@ -175,12 +309,12 @@ export class ScriptedLlm {
             finish_reason: finishReason(reply),
           },
         ],
-        usage: usageOf(reply),
+        usage: usageOf(reply, raw.length),
       }),
     );
   }
 
-  private async stream(res: ServerResponse, reply: ModelReply, body: ChatBody): Promise<void> {
+  private async stream(res: ServerResponse, reply: ModelReply, body: ChatBody, raw: string): Promise<void> {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     const chunks = this.chunksFor(reply, body.model);
     for (const chunk of chunks) {
@@ -189,7 +323,7 @@ export class ScriptedLlm {
       if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
     }
     if (body.stream_options?.include_usage) {
-      res.write(`data: ${JSON.stringify(envelope(body.model, [], usageOf(reply)))}\n\n`);
+      res.write(`data: ${JSON.stringify(envelope(body.model, [], usageOf(reply, raw.length)))}\n\n`);
     }
     res.end("data: [DONE]\n\n");
   }
@@ -205,6 +339,9 @@ export class ScriptedLlm {
   private chunksFor(reply: ModelReply, model: string): unknown[] {
     const size = this.options.argChunkSize ?? 7;
     const chunks: unknown[] = [envelope(model, [{ index: 0, delta: { role: "assistant", content: "" } }])];
+    for (const piece of split(reply.reasoning ?? "", 5)) {
+      chunks.push(envelope(model, [{ index: 0, delta: { reasoning_content: piece } }]));
+    }
     for (const piece of split(reply.text ?? "", 5)) {
       chunks.push(envelope(model, [{ index: 0, delta: { content: piece } }]));
     }
@@ -249,8 +386,9 @@ function finishReason(reply: ModelReply): string | null {
   return reply.toolCalls?.length ? "tool_calls" : "stop";
 }
 
-function usageOf(reply: ModelReply): Record<string, number> {
-  const usage = reply.usage ?? { prompt: 10, completion: 5 };
+/** The reply's usage, or what a real server would count: about 4 characters a token of the request. */
+function usageOf(reply: ModelReply, requestChars: number): Record<string, number> {
+  const usage = reply.usage ?? { prompt: Math.ceil(requestChars / 4), completion: 5 };
   return {
     prompt_tokens: usage.prompt,
     completion_tokens: usage.completion,

@@ -5,7 +5,15 @@ import type { Provider } from "../../agent/src/llm/providers.js";
 import type { RetryPolicy } from "../../agent/src/llm/retry.js";
 
 export function scriptedProvider(baseURL: string, stream = true): Provider {
-  return { name: "scripted", baseURL, defaultModel: "m", keyName: "scripted", requiresKey: false, stream };
+  return {
+    name: "scripted",
+    api: "openai",
+    baseURL,
+    defaultModel: "m",
+    keyName: "scripted",
+    requiresKey: false,
+    stream,
+  };
 }
 
 export interface ScriptedModelOptions {

@@ -22,6 +22,11 @@ export class LineQueue {
     });
   }
 
+  /** Lines received and not yet taken (typed ahead while a turn ran). */
+  get pending(): number {
+    return this.lines.length;
+  }
+
   next(): Promise<string | undefined> {
     const line = this.lines.shift();
     if (line !== undefined) return Promise.resolve(line);

@@ -2,6 +2,7 @@
 // per line on stdout. The exit code says how the turn ended (DESIGN §3).
 import type { Writable } from "node:stream";
 import type { AgentSession } from "../agent-session.js";
+import { type Scrubber, StreamScrubber } from "../keys/stream-scrubber.js";
 import type { AgentEvent, StopReason } from "../loop/events.js";
 import { createRenderer } from "./render.js";
 import type { Terminal } from "./terminal.js";
@@ -21,7 +22,7 @@ export interface PrintModeOptions {
   task: string;
   json: boolean;
   stdout: Writable;
-  scrub: (text: string) => string;
+  secrets: Scrubber;
 }
 
 export async function runPrintMode(options: PrintModeOptions): Promise<number> {
@@ -30,8 +31,9 @@ export async function runPrintMode(options: PrintModeOptions): Promise<number> {
   const onInterrupt = () => controller.abort();
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
-  const writeJson = (value: unknown) => options.stdout.write(`${options.scrub(JSON.stringify(value))}\n`);
-  const emit = json ? (event: AgentEvent) => writeJson(event) : createRenderer(term, { mode: "print" });
+  const writeJson = (value: unknown) =>
+    options.stdout.write(`${options.secrets.scrub(JSON.stringify(value))}\n`);
+  const emit = json ? jsonEvents(writeJson, options.secrets) : createRenderer(term, { mode: "print" });
   try {
     const result = await session.prompt(task, controller.signal, emit);
     const exitCode = exitCodes[result.reason];
@@ -53,4 +55,30 @@ export async function runPrintMode(options: PrintModeOptions): Promise<number> {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
   }
+}
+
+/**
+ * One JSON line per event. Text and reasoning deltas pass through stream scrubbers, so a key split across two
+ * deltas is still caught: a possible key's start waits for the next delta, and is released before any other event.
+ */
+function jsonEvents(writeJson: (value: unknown) => void, secrets: Scrubber): (event: AgentEvent) => void {
+  const streams = {
+    text_delta: new StreamScrubber(secrets),
+    reasoning_delta: new StreamScrubber(secrets),
+  };
+  const flush = () => {
+    for (const [type, scrubber] of Object.entries(streams)) {
+      const held = scrubber.flush();
+      if (held) writeJson({ type, text: held });
+    }
+  };
+  return (event) => {
+    if (event.type === "text_delta" || event.type === "reasoning_delta") {
+      const safe = streams[event.type].push(event.text);
+      if (safe) writeJson({ ...event, text: safe });
+      return;
+    }
+    flush();
+    writeJson(event);
+  };
 }

@@ -1,6 +1,7 @@
 // Turns loop events into what a person sees: streamed text, one line per tool call and its outcome, tool
 // output while it runs, retries, and a status line with step and tokens. Print mode sends activity to stderr.
 import type { AgentEvent, EmitEvent } from "../loop/events.js";
+import { summariseResult } from "./result-summary.js";
 import type { Terminal } from "./terminal.js";
 
 export interface RenderOptions {
@@ -13,6 +14,12 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
   let maxSteps = 0;
   let tokens = 0;
   let pendingText = "";
+  /** The calls of the current step, so results of parallel calls can say which call they belong to. */
+  const calls = new Map<string, string>();
+  /** Calls still running, for the status line. */
+  const running = new Map<string, string>();
+  const runningStatus = () =>
+    status(running.size ? `running ${[...new Set(running.values())].join(", ")}` : "thinking");
   const status = (what: string) =>
     term.status(`${what} · step ${step}/${maxSteps} · ${formatTokens(tokens)} tokens`);
 
@@ -21,36 +28,50 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
       case "step_start":
         step = event.step;
         maxSteps = event.maxSteps;
+        calls.clear();
+        running.clear();
         status("thinking");
         return;
       case "text_delta":
         if (mode === "repl") term.write(event.text);
         else pendingText += event.text;
         return;
+      case "reasoning_delta":
+        // Dimmed on stderr in both modes: apart from the answer, never on stdout.
+        term.stream("reasoning", event.text);
+        return;
+      case "notice":
+        term.note(term.style("yellow", event.text));
+        return;
       case "retry":
         term.note(
           term.style("yellow", `  retrying in ${(event.delayMs / 1000).toFixed(1)} s (${event.reason})`),
         );
         return;
-      case "tool_start":
+      case "tool_start": {
         if (pendingText.trim()) term.note(pendingText.trim());
         pendingText = "";
-        term.endLine();
-        term.note(`${term.style("cyan", "●")} ${event.name}${summariseArgs(event.args)}`);
-        status(`running ${event.name}`);
+        const label = `${event.name}${summariseArgs(event.args)}`;
+        calls.set(event.callId, label);
+        running.set(event.callId, event.name);
+        term.note(`${term.style("cyan", "●")} ${label}`);
+        runningStatus();
         return;
+      }
       case "tool_progress":
         if (term.fancy || mode === "print")
           term.note(term.style("dim", indent(event.chunk.replace(/\n$/, ""))));
         return;
       case "tool_end": {
-        const first = firstLine(event.result.text);
+        const summary = summariseResult(event.name, event.result.text);
         const seconds = `${(event.durationMs / 1000).toFixed(1)} s`;
         const outcome = event.result.isError
-          ? term.style("red", `error: ${first}`)
-          : term.style("dim", first);
-        term.note(`  ⎿ ${outcome} ${term.style("dim", `(${seconds})`)}`);
-        status("thinking");
+          ? term.style("red", `error: ${summary}`)
+          : term.style("dim", summary);
+        const which = calls.size > 1 ? `${calls.get(event.callId) ?? event.name}: ` : "";
+        term.note(`  ⎿ ${which}${outcome} ${term.style("dim", `(${seconds})`)}`);
+        running.delete(event.callId);
+        runningStatus();
         return;
       }
       case "usage":
@@ -58,7 +79,7 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
         return;
       case "turn_end":
         term.status(undefined);
-        if (mode === "repl") term.endLine();
+        term.endStream();
         if (event.result.message) {
           const { reason } = event.result;
           const text = event.result.message;
@@ -83,11 +104,6 @@ export function summariseArgs(args: Record<string, unknown> | undefined): string
     return `${key}=${json.length > 60 ? `${json.slice(0, 57)}…` : json}`;
   });
   return parts.length ? ` ${parts.join(" ")}` : "";
-}
-
-function firstLine(text: string): string {
-  const line = text.trim().split("\n", 1)[0] ?? "";
-  return line.length > 120 ? `${line.slice(0, 117)}…` : line || "(no output)";
 }
 
 function indent(text: string): string {

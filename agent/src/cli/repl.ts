@@ -4,6 +4,7 @@ import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { AgentSession } from "../agent-session.js";
 import { type CommandServices, runCommand, type SlashCommand } from "./commands/command.js";
+import { InputEcho } from "./input-echo.js";
 import { LineQueue } from "./line-queue.js";
 import { createRenderer } from "./render.js";
 import type { Terminal } from "./terminal.js";
@@ -18,25 +19,46 @@ export interface ReplOptions {
   output: Writable;
   interactive: boolean;
   banner: string;
+  /** Runs after the banner, before the first prompt (on a terminal only): the provider check. */
+  beforeFirstPrompt?: () => Promise<void>;
 }
 
 const DOUBLE_PRESS_MS = 1_000;
 
 export async function runRepl(options: ReplOptions): Promise<number> {
   const { session, term, interactive } = options;
+  // The line editor draws through `echo`, which a running turn silences (see input-echo.ts).
+  const echo = interactive ? new InputEcho(options.output) : undefined;
   const rl = createInterface({
     input: options.input,
-    ...(interactive ? { output: options.output } : {}),
+    ...(echo ? { output: echo } : {}),
     terminal: interactive,
     historySize: interactive ? 200 : 0,
   });
-  rl.setPrompt(term.style("bold", "> "));
+  const promptText = term.style("bold", "> ");
+  rl.setPrompt(promptText);
   const lines = new LineQueue(rl);
-  const secretInput = interactive ? muteableEcho(rl) : undefined;
   const render = createRenderer(term, { mode: "repl" });
   let running: AbortController | undefined;
   let lastInterrupt = 0;
   let exitCode: number | undefined;
+
+  /** Shows `prompt` with whatever was typed ahead, and reads one line. */
+  const ask = async (prompt: string, mode: "on" | "secret" = "on"): Promise<string | undefined> => {
+    if (!echo) return lines.next();
+    rl.setPrompt(prompt);
+    echo.mode = "on";
+    rl.prompt(true);
+    term.inputLineOpen();
+    echo.mode = mode;
+    try {
+      return await lines.next();
+    } finally {
+      term.inputLineClosed(); // Enter moved the cursor to a new line
+      echo.mode = "off"; // until the next prompt: nothing the editor draws may land on the output
+      rl.setPrompt(promptText);
+    }
+  };
 
   const onInterrupt = () => {
     const now = Date.now();
@@ -51,16 +73,19 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       running.abort();
       return;
     }
-    if (!interactive) {
+    if (!interactive || !echo) {
       // Piped input has nobody to press Ctrl-C twice: one SIGINT while idle exits.
       exitCode = 130;
       rl.close();
       return;
     }
-    term.endLine();
+    // Clear what was typed without drawing, say how to leave, and prompt again below the notice.
+    echo.mode = "off";
     rl.write("", { ctrl: true, name: "u" });
     term.note(term.style("dim", "(Ctrl-C again to exit, or type /bye)"));
-    rl.prompt();
+    echo.mode = "on";
+    rl.prompt(true);
+    term.inputLineOpen();
   };
   // Terminal closed or `docker compose stop`: leave through the normal path, so the sandbox is removed.
   const onTerminate = () => {
@@ -82,34 +107,31 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       exitRequested = true;
     },
     confirm: async (question: string) => {
-      if (interactive) rl.setPrompt(`${question} [y/N] `);
-      else term.line(`${question} [y/N]`);
-      if (interactive) rl.prompt();
-      const answer = await lines.next();
-      rl.setPrompt(term.style("bold", "> "));
+      if (!interactive) term.line(`${question} [y/N]`);
+      const answer = await ask(`${question} [y/N] `);
       return /^y(es)?$/i.test(answer?.trim() ?? "");
     },
     askSecret: async (question: string) => {
-      if (!interactive) return lines.next();
-      rl.setPrompt(question);
-      rl.prompt();
-      secretInput?.mute(true);
       try {
-        return await lines.next();
+        return await ask(question, "secret");
       } finally {
-        secretInput?.mute(false);
-        forgetLastLine(rl);
-        rl.setPrompt(term.style("bold", "> "));
+        if (interactive) forgetLastLine(rl);
       }
     },
   };
 
-  if (interactive) term.line(options.banner);
+  if (interactive) {
+    term.line(options.banner);
+    await options.beforeFirstPrompt?.();
+  }
   try {
     for (;;) {
-      if (interactive && exitCode === undefined) rl.prompt();
-      const line = await lines.next();
+      if (exitCode !== undefined) break;
+      // A line typed while the last turn ran is already waiting: show it as if typed at the prompt.
+      const typedAhead = interactive && lines.pending > 0;
+      const line = typedAhead ? await lines.next() : await ask(promptText);
       if (line === undefined || exitCode !== undefined) break;
+      if (typedAhead) term.line(`${promptText}${shownInput(line)}`);
       const text = line.trim();
       if (!text) continue;
       if (text === "exit" || text === "quit") break;
@@ -131,33 +153,23 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       } finally {
         running = undefined;
       }
+      if (interactive) term.line(); // a blank line between the answer and the next prompt
     }
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onTerminate);
     process.off("SIGHUP", onTerminate);
+    if (echo) echo.mode = "on";
     rl.close();
+    term.endLine();
   }
   return exitCode ?? 0;
 }
 
-/**
- * readline has no public switch for echo; its `_writeToOutput` hook is the documented-by-practice way to hide
- * typed characters (used for password prompts). Only the newline is let through while muted.
- */
-function muteableEcho(rl: Interface): { mute: (on: boolean) => void } {
-  const internals = rl as unknown as { _writeToOutput: (text: string) => void };
-  const original = internals._writeToOutput.bind(rl);
-  let muted = false;
-  internals._writeToOutput = (text: string) => {
-    if (!muted) original(text);
-    else if (text.includes("\n")) original("\n");
-  };
-  return {
-    mute: (on) => {
-      muted = on;
-    },
-  };
+/** A typed-ahead line as it is echoed: a key given on the command line is not shown. */
+function shownInput(line: string): string {
+  const key = /^(\s*\/key\s+(?!list\b|remove\b)\S+)\s+\S/.exec(line);
+  return key ? `${key[1]} …` : line;
 }
 
 function forgetLastLine(rl: Interface): void {

@@ -3,6 +3,7 @@
 export const usageText = `Usage: agent [options]            start the REPL
        agent -p "task" [--json]    run one task and print the answer
        agent keys rotate           re-encrypt the keystore under a new LLM_MASTER_KEY
+       agent doctor                check the provider: reachable, model present, tool support, context, key
 
 Options:
   -p, --print <task>        run one task; the answer goes to stdout, tool activity to stderr

@@ -17,6 +17,7 @@ function escapeRegExp(text: string): string {
 export class SecretSet {
   private readonly secrets = new Set<string>();
   private matcher: RegExp | undefined;
+  private forms: string[] = [];
 
   constructor(values: Iterable<string> = []) {
     for (const value of values) this.add(value);
@@ -43,6 +44,31 @@ export class SecretSet {
     return text.replace(this.matcher, REDACTED);
   }
 
+  /**
+   * Length of the longest suffix of `text` that is the start (not the whole) of a secret form: what a stream
+   * must hold back until the next piece shows whether a secret is being written.
+   */
+  partialSecretLength(text: string): number {
+    let longest = 0;
+    for (const form of this.forms) {
+      const from = Math.max(0, text.length - form.length + 1);
+      // Only positions that start with the form's first character can begin it.
+      for (
+        let start = text.indexOf(form[0] ?? "", from);
+        start >= 0;
+        start = text.indexOf(form[0] ?? "", start + 1)
+      ) {
+        const length = text.length - start;
+        if (length <= longest) break;
+        if (form.startsWith(text.slice(start))) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+
   /** A scrubbed copy of any value (objects, arrays, errors with headers and causes); the input is untouched. */
   scrubDeep(value: unknown): unknown {
     if (this.matcher === undefined) return value;
@@ -53,7 +79,8 @@ export class SecretSet {
   private buildMatcher(): RegExp {
     const forms = new Set<string>();
     for (const secret of this.secrets) for (const form of encodedForms(secret)) forms.add(form);
-    const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
+    const alternatives = this.forms.map(escapeRegExp);
     return new RegExp(alternatives.join("|"), "g");
   }
 }

@@ -10,7 +10,9 @@ export type LlmErrorKind =
   | "bad-request"
   | "model-not-found"
   | "aborted"
-  | "protocol";
+  | "protocol"
+  /** A response ran past the total-time or size cap and was cut. */
+  | "too-long";
 
 export class LlmError extends Error {
   override readonly name = "LlmError";
@@ -38,7 +40,7 @@ export class LlmError extends Error {
 }
 
 /** What to tell the user to check, per failure kind. */
-export function adviceFor(kind: LlmErrorKind, provider: string): string {
+export function adviceFor(kind: LlmErrorKind, provider: string, model = "<model>"): string {
   const keyVar = `${provider.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_API_KEY`;
   switch (kind) {
     case "unreachable":
@@ -57,11 +59,13 @@ export function adviceFor(kind: LlmErrorKind, provider: string): string {
       return "the provider refused the request; check the model supports tool calling";
     case "model-not-found":
       return provider === "ollama"
-        ? "pull it first (ollama pull <model>) or pick another with /provider ollama <model>"
+        ? `pull it first (ollama pull ${model}) or pick another with /provider ollama <model>`
         : "check the model name, or pick another with /provider <name> <model>";
     case "aborted":
       return "interrupted";
     case "protocol":
       return "the server's reply was not a valid chat completion; check the endpoint is OpenAI-compatible";
+    case "too-long":
+      return "the response was cut; ask for something shorter, or raise LLM_MAX_RESPONSE_SECONDS";
   }
 }

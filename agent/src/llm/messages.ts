@@ -30,6 +30,12 @@ export interface ChatResponse {
   finishReason: FinishReason;
   /** Absent when the provider reported none. */
   usage?: Usage;
+  /** The model's reasoning, kept apart from the answer and never sent back. */
+  reasoning?: string;
+  /** Set when the tool calls were recovered from text the model wrote instead of structured calls. */
+  recoveredFrom?: string;
+  /** A tool call written as text was cut by the output limit: it was taken out of `text` and must not run. */
+  cutToolCall?: boolean;
 }
 
 export function normaliseFinishReason(

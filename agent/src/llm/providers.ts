@@ -2,10 +2,14 @@
 // the name of the key they use. Built-ins cover Ollama, LiteLLM, OpenAI, Groq and OpenRouter; a file adds more.
 import { z } from "zod";
 
+/** The wire protocol: OpenAI-compatible chat completions, or Ollama's native /api/chat. */
+export type ProviderApi = "openai" | "ollama";
+
 export interface Provider {
   /** Name used in /provider, LLM_PROVIDER and /key (lowercase, e.g. `ollama`). */
   name: string;
-  /** OpenAI-compatible base URL, ending in `/v1` for most servers. */
+  api: ProviderApi;
+  /** OpenAI-compatible base URL (ending in `/v1` for most servers); for `api: "ollama"` the server root. */
   baseURL: string;
   /** Model used until `/provider <name> <model>` picks another. */
   defaultModel: string;
@@ -20,7 +24,8 @@ export interface Provider {
 const builtins: readonly Provider[] = [
   {
     name: "ollama",
-    baseURL: "http://host.docker.internal:11434/v1",
+    api: "ollama",
+    baseURL: "http://host.docker.internal:11434",
     defaultModel: "qwen2.5-coder:7b",
     keyName: "ollama",
     requiresKey: false,
@@ -28,6 +33,7 @@ const builtins: readonly Provider[] = [
   },
   {
     name: "litellm",
+    api: "openai",
     baseURL: "http://litellm:4000",
     defaultModel: "default",
     keyName: "litellm",
@@ -36,6 +42,7 @@ const builtins: readonly Provider[] = [
   },
   {
     name: "openai",
+    api: "openai",
     baseURL: "https://api.openai.com/v1",
     defaultModel: "gpt-4o-mini",
     keyName: "openai",
@@ -44,6 +51,7 @@ const builtins: readonly Provider[] = [
   },
   {
     name: "groq",
+    api: "openai",
     baseURL: "https://api.groq.com/openai/v1",
     defaultModel: "llama-3.3-70b-versatile",
     keyName: "groq",
@@ -52,6 +60,7 @@ const builtins: readonly Provider[] = [
   },
   {
     name: "openrouter",
+    api: "openai",
     baseURL: "https://openrouter.ai/api/v1",
     defaultModel: "openai/gpt-4o-mini",
     keyName: "openrouter",
@@ -74,6 +83,7 @@ export const providersFileSchema = z.strictObject({
   providers: z.record(
     providerName,
     z.strictObject({
+      api: z.enum(["openai", "ollama"]).optional(),
       baseURL: z.url(),
       model: z.string().min(1),
       keyName: providerName.optional(),
@@ -92,8 +102,8 @@ export function envPrefix(name: string): string {
 
 /**
  * The full provider list: built-ins, then the file's (which may redefine a built-in), then per-provider
- * environment overrides (`<NAME>_BASE_URL`, `<NAME>_MODEL`). Ollama's base URL variable is the server root,
- * as Ollama documents it, so `/v1` is added when missing.
+ * environment overrides (`<NAME>_BASE_URL`, `<NAME>_MODEL`). Ollama's base URL is the server root, as Ollama
+ * documents it; a `/v1` left from the OpenAI-compatible route is dropped (the native API sits beside it).
  */
 export function resolveProviders(
   env: Record<string, string | undefined>,
@@ -102,9 +112,11 @@ export function resolveProviders(
 ): Provider[] {
   const byName = new Map<string, Provider>(builtins.map((p) => [p.name, { ...p, stream: streamDefault }]));
   for (const [name, entry] of Object.entries(file?.providers ?? {})) {
+    const api = entry.api ?? "openai";
     byName.set(name, {
       name,
-      baseURL: entry.baseURL,
+      api,
+      baseURL: api === "ollama" ? ollamaRoot(entry.baseURL) : entry.baseURL,
       defaultModel: entry.model,
       keyName: entry.keyName ?? name,
       requiresKey: entry.requiresKey ?? false,
@@ -115,13 +127,12 @@ export function resolveProviders(
     const prefix = envPrefix(provider.name);
     const baseURL = env[`${prefix}_BASE_URL`];
     const model = env[`${prefix}_MODEL`];
-    if (baseURL) provider.baseURL = provider.name === "ollama" ? withV1(baseURL) : baseURL;
+    if (baseURL) provider.baseURL = provider.api === "ollama" ? ollamaRoot(baseURL) : baseURL;
     if (model) provider.defaultModel = model;
   }
   return [...byName.values()];
 }
 
-function withV1(url: string): string {
-  const trimmed = url.replace(/\/+$/, "");
-  return trimmed.endsWith("/v1") ? trimmed : `${trimmed}/v1`;
+function ollamaRoot(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/v1$/, "");
 }

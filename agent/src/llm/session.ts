@@ -1,5 +1,6 @@
 // The provider and model in use for this session, and the switch between them. A model chosen with
 // `/provider <name> <model>` stays bound to that provider until changed, also across switches back and forth.
+import type { ChatModelOptions } from "./chat-model.js";
 import { type ChatModel, createChatModel } from "./client.js";
 import type { Provider } from "./providers.js";
 import type { RetryPolicy } from "./retry.js";
@@ -19,10 +20,12 @@ export interface ProviderSessionOptions {
   apiKey: (keyName: string) => string | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
+  /** Response caps, the fallback context window and Ollama's settings, for every model built. */
+  modelSettings?: Pick<ChatModelOptions, "limits" | "contextWindowFallback" | "ollama">;
   logger?: ChatModelLogger;
 }
 
-type ChatModelLogger = NonNullable<Parameters<typeof createChatModel>[0]["logger"]>;
+type ChatModelLogger = NonNullable<ChatModelOptions["logger"]>;
 
 export class ProviderSession {
   private readonly chosenModels = new Map<string, string>();
@@ -61,6 +64,11 @@ export class ProviderSession {
     return this.model;
   }
 
+  /** The key the active provider's requests use now (keystore first, then environment). */
+  activeKey(): string | undefined {
+    return this.options.apiKey(this.active.keyName);
+  }
+
   /** Whether the active provider has what it needs to answer (a key, when it requires one). */
   missingKey(): string | undefined {
     const provider = this.active;
@@ -84,6 +92,7 @@ export class ProviderSession {
       apiKey: () => this.options.apiKey(provider.keyName),
       timeoutMs: this.options.timeoutMs,
       retry: this.options.retry,
+      ...this.options.modelSettings,
       ...(this.options.logger ? { logger: this.options.logger } : {}),
     });
   }

@@ -15,6 +15,10 @@ export interface StreamChunk {
   choices?: Array<{
     delta?: {
       content?: string | null;
+      /** DeepSeek, vLLM, LM Studio: the model's reasoning, apart from the answer. */
+      reasoning_content?: string | null;
+      /** OpenRouter, Ollama's /v1: the same under another name. */
+      reasoning?: string | null;
       tool_calls?: ToolCallDelta[] | null;
     };
     finish_reason?: string | null;
@@ -29,36 +33,54 @@ interface PendingCall {
   arguments: string;
 }
 
+/** What one chunk added: answer text and reasoning, "" when none. */
+export interface ChunkDelta {
+  text: string;
+  reasoning: string;
+  /** Characters of text, reasoning and tool-call arguments (for the response size cap). */
+  chars: number;
+}
+
 export class StreamAccumulator {
   private text = "";
+  private reasoning = "";
   private readonly calls: PendingCall[] = [];
   private finishReason: string | null | undefined;
   private usage: Usage | undefined;
 
-  /** Feeds one chunk; returns the text delta it carried ("" when none) so callers can stream it on. */
-  push(chunk: StreamChunk): string {
+  /** Feeds one chunk; returns the text and reasoning it carried so callers can stream them on. */
+  push(chunk: StreamChunk): ChunkDelta {
     if (chunk.usage) {
       this.usage = {
         promptTokens: chunk.usage.prompt_tokens ?? 0,
         completionTokens: chunk.usage.completion_tokens ?? 0,
       };
     }
-    let delta = "";
+    const delta: ChunkDelta = { text: "", reasoning: "", chars: 0 };
     for (const choice of chunk.choices ?? []) {
       const content = choice.delta?.content;
       if (content) {
         this.text += content;
-        delta += content;
+        delta.text += content;
       }
-      for (const part of choice.delta?.tool_calls ?? []) this.pushToolCall(part);
+      const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
+      if (reasoning) {
+        this.reasoning += reasoning;
+        delta.reasoning += reasoning;
+      }
+      for (const part of choice.delta?.tool_calls ?? []) {
+        this.pushToolCall(part);
+        delta.chars += part.function?.arguments?.length ?? 0;
+      }
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
+    delta.chars += delta.text.length + delta.reasoning.length;
     return delta;
   }
 
   /** True once any text or tool call has arrived: a retry would then repeat visible output. */
   get started(): boolean {
-    return this.text.length > 0 || this.calls.length > 0;
+    return this.text.length > 0 || this.reasoning.length > 0 || this.calls.length > 0;
   }
 
   result(): ChatResponse {
@@ -73,6 +95,7 @@ export class StreamAccumulator {
       finishReason: normaliseFinishReason(this.finishReason, toolCalls.length > 0),
     };
     if (this.usage) response.usage = this.usage;
+    if (this.reasoning) response.reasoning = this.reasoning;
     return response;
   }
 

@@ -1,11 +1,12 @@
 // The tool-calling loop: user message → model (with the tool list) → tool calls run concurrently → results
 // appended in call order → repeat, until the model answers without tools, a guard stops it, or the user aborts.
 import type { ChatModel } from "../llm/client.js";
+import type { ContextWindow } from "../llm/context-window.js";
 import { LlmError } from "../llm/llm-error.js";
 import type { ChatMessage, ChatResponse, ToolCall, Usage } from "../llm/messages.js";
 import type { EmitEvent, StopReason, TurnResult } from "./events.js";
 import { RepeatGuard, repeatWarning } from "./guards.js";
-import type { History } from "./history.js";
+import { estimateTextTokens, estimateTokens, type History } from "./history.js";
 import { buildSystemPrompt } from "./system-prompt.js";
 import type { ToolResult, ToolSource, ToolSpec } from "./tools.js";
 
@@ -29,8 +30,25 @@ export interface RunTurnOptions {
   emit?: EmitEvent;
 }
 
+/** Tokens kept free for the model's answer: a quarter of the window, at most 8k. */
+export function reservedOutputTokens(window: number): number {
+  return Math.min(8_192, Math.floor(window / 4));
+}
+
+/** What one request is sized from, for the budget and for noticing a server that cut the prompt. */
+interface RequestPlan {
+  messages: ChatMessage[];
+  /** Our estimate of the prompt's tokens (system, tools, messages). */
+  estimatedTokens: number;
+  window: ContextWindow;
+}
+
 export class AgentLoop {
   private readonly total: Usage = { promptTokens: 0, completionTokens: 0 };
+  /** Notes for the model's next request (a cut prompt, a cut answer), said once in the system prompt. */
+  private readonly notesForModel: string[] = [];
+  /** A window smaller than reported, learnt from a server that cut the prompt. */
+  private observedWindow: number | undefined;
 
   constructor(private readonly options: AgentLoopOptions) {}
 
@@ -66,6 +84,7 @@ export class AgentLoop {
       let response: ChatResponse;
       let tools: ToolSpec[];
       let streamed = "";
+      let reasoned = "";
       try {
         tools = await this.options.tools.listTools(signal);
       } catch (error) {
@@ -73,15 +92,21 @@ export class AgentLoop {
         const reason = error instanceof Error ? error.message : String(error);
         return end("sandbox_error", step - 1, `The tools are unavailable: ${reason}`);
       }
+      let plan: RequestPlan | undefined;
       try {
         const model = this.options.model();
+        plan = await this.planRequest(model, tools, sections, signal);
         response = await model.chat({
-          messages: this.requestMessages(tools, sections),
+          messages: plan.messages,
           tools,
           signal,
           onText: (text) => {
             streamed += text;
             emit({ type: "text_delta", text });
+          },
+          onReasoning: (text) => {
+            reasoned += text;
+            emit({ type: "reasoning_delta", text });
           },
           onRetry: (info) => emit({ type: "retry", ...info }),
         });
@@ -94,7 +119,10 @@ export class AgentLoop {
         if (LlmError.isInstance(error)) return end("llm_error", step, error.message);
         throw error;
       }
-
+      // A whole (non-streamed) answer reaches the front ends the same way a streamed one does.
+      if (!reasoned && response.reasoning) emit({ type: "reasoning_delta", text: response.reasoning });
+      if (!streamed && response.text) emit({ type: "text_delta", text: response.text });
+      this.checkPromptKept(plan, response, emit);
       if (response.usage) {
         this.total.promptTokens += response.usage.promptTokens;
         this.total.completionTokens += response.usage.completionTokens;
@@ -103,8 +131,29 @@ export class AgentLoop {
       }
       lastText = response.text;
       const assistant: ChatMessage = { role: "assistant", content: response.text || null };
+      if (response.toolCalls.length === 0 && response.cutToolCall) {
+        // The model meant to call a tool but its call was cut: say so, and let it try again in a new step.
+        history.append({ role: "assistant", content: response.text || "(a tool call, cut off)" });
+        emit({
+          type: "notice",
+          text: "The model's tool call was cut off at its output limit and was not run.",
+        });
+        this.notesForModel.push(
+          "Your last tool call was cut off at the output limit and was not run. Send a shorter call: " +
+            "for example write a large file in parts, or edit instead of rewriting.",
+        );
+        continue;
+      }
       if (response.toolCalls.length === 0) {
         history.append({ role: "assistant", content: response.text });
+        if (response.finishReason === "length") {
+          const note =
+            'The answer was cut off: the model reached its output limit. Say "continue" for the rest.';
+          emit({ type: "notice", text: note });
+          this.notesForModel.push(
+            "Your previous answer was cut off at the output limit; finish it concisely.",
+          );
+        }
         return end("done", step);
       }
       assistant.tool_calls = response.toolCalls;
@@ -134,15 +183,61 @@ export class AgentLoop {
     }
   }
 
-  private requestMessages(tools: ToolSpec[], sections: readonly string[]): ChatMessage[] {
-    const messages = this.options.history.prune();
-    const system = buildSystemPrompt({
-      workspaceRoot: this.options.workspaceRoot,
-      toolNames: tools.map((t) => t.name),
-      sections,
-      droppedMessages: this.options.history.dropped,
+  /**
+   * The messages for the next request, pruned to fit the model's context window: the window (asked of the
+   * server, or learnt from one that cut a prompt) minus room for the answer, the system prompt and the tools.
+   */
+  private async planRequest(
+    model: ChatModel,
+    tools: ToolSpec[],
+    sections: readonly string[],
+    signal: AbortSignal,
+  ): Promise<RequestPlan> {
+    const reported = await model.contextWindow(signal);
+    const window = Math.min(reported.tokens, this.observedWindow ?? Number.POSITIVE_INFINITY);
+    const system = () =>
+      buildSystemPrompt({
+        workspaceRoot: this.options.workspaceRoot,
+        toolNames: tools.map((t) => t.name),
+        sections,
+        droppedMessages: this.options.history.dropped,
+        notes: this.notesForModel,
+      });
+    const fixed = estimateTextTokens(system()) + estimateTextTokens(JSON.stringify(tools));
+    // Our estimate is rough (~4 characters a token): keep a tenth of the window as margin.
+    const budget = Math.floor((window - reservedOutputTokens(window)) * 0.9) - fixed;
+    const messages = this.options.history.prune(Math.max(budget, 1_000));
+    const content = system(); // after pruning: says how many messages were dropped
+    this.notesForModel.length = 0;
+    const estimatedTokens =
+      estimateTextTokens(content) +
+      estimateTextTokens(JSON.stringify(tools)) +
+      messages.reduce((sum, message) => sum + estimateTokens(message), 0);
+    return { messages: [{ role: "system", content }, ...messages], estimatedTokens, window: reported };
+  }
+
+  /**
+   * A server that reports far fewer prompt tokens than were sent has cut the prompt (Ollama's OpenAI route
+   * runs every request in its default window: ollama/ollama#5902). Nothing is cut silently: the user and the
+   * model are told, and later requests are sized to what the server kept.
+   */
+  private checkPromptKept(plan: RequestPlan | undefined, response: ChatResponse, emit: EmitEvent): void {
+    const kept = response.usage?.promptTokens ?? 0;
+    if (!plan || kept <= 0 || !plan.window.promptCountReliable) return;
+    const sent = plan.estimatedTokens;
+    if (kept >= sent * 0.5 || sent - kept < 1_000) return;
+    this.observedWindow = Math.max(2_048, Math.floor(kept / 0.9));
+    emit({
+      type: "notice",
+      text:
+        `The server kept only ${kept} of about ${sent} prompt tokens: its context window is smaller than the ` +
+        "model's. Later requests are cut to fit; for Ollama use the ollama provider (native API, num_ctx), " +
+        "else set CONTEXT_WINDOW to the server's window.",
     });
-    return [{ role: "system", content: system }, ...messages];
+    this.notesForModel.push(
+      "The server cut the start of the last request to fit its context window: instructions or earlier " +
+        "results may be missing. Re-read files you need rather than relying on memory.",
+    );
   }
 
   /** Runs the calls of one response concurrently; results come back in call order. */

@@ -20,6 +20,10 @@ export type StopReason =
 export type AgentEvent =
   | { type: "step_start"; step: number; maxSteps: number }
   | { type: "text_delta"; text: string }
+  /** The model's reasoning, shown apart (dimmed) and never part of the answer. */
+  | { type: "reasoning_delta"; text: string }
+  /** Something the user should know that is not an error: the server cut the prompt, the answer was cut. */
+  | { type: "notice"; text: string }
   | { type: "retry"; retry: number; delayMs: number; reason: string }
   | { type: "tool_start"; callId: string; name: string; args: Record<string, unknown> | undefined }
   | { type: "tool_progress"; callId: string; name: string; chunk: string }

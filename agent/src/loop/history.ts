@@ -3,8 +3,8 @@
 import type { ChatMessage } from "../llm/messages.js";
 
 export interface HistoryOptions {
-  /** Rough token budget for the messages (not counting the system prompt). */
-  budgetTokens: number;
+  /** A cap on the messages' tokens (HISTORY_BUDGET_TOKENS), below what the context window allows. */
+  budgetTokens?: number | undefined;
   /** Called for every appended message (the session log listens). */
   onAppend?: (message: ChatMessage) => void;
 }
@@ -16,7 +16,12 @@ export function estimateTokens(message: ChatMessage): number {
     for (const call of message.tool_calls ?? [])
       chars += call.function.name.length + call.function.arguments.length;
   }
-  return Math.ceil(chars / 4) + 4;
+  return estimateTextTokens(chars) + 4;
+}
+
+/** Tokens of a text (or of `chars` characters) by the same rule. */
+export function estimateTextTokens(text: string | number): number {
+  return Math.ceil((typeof text === "number" ? text : text.length) / 4);
 }
 
 export class History {
@@ -57,13 +62,13 @@ export class History {
   }
 
   /**
-   * Prunes to the budget and returns what to send. Whole turns go first (oldest first, never the current one);
+   * Prunes to `budgetTokens` (and the configured cap) and returns what to send. Whole turns go first (oldest first, never the current one);
    * if the current turn alone is too big, its oldest completed tool steps go, never splitting a call from its
    * result and never the user's request.
    */
-  prune(): readonly ChatMessage[] {
+  prune(budgetTokens = Number.POSITIVE_INFINITY): readonly ChatMessage[] {
     let total = this.totalTokens();
-    const budget = this.options.budgetTokens;
+    const budget = Math.min(budgetTokens, this.options.budgetTokens ?? Number.POSITIVE_INFINITY);
     while (total > budget) {
       const cut = this.oldestRemovableSpan();
       if (!cut) break;

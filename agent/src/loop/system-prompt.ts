@@ -8,6 +8,8 @@ export interface SystemPromptInput {
   sections?: readonly string[];
   /** Messages dropped from the start of the conversation to fit the budget. */
   droppedMessages?: number;
+  /** One-off notes for this request (the server cut the last prompt, the last answer was cut). */
+  notes?: readonly string[];
 }
 
 export function buildSystemPrompt(input: SystemPromptInput): string {
@@ -22,5 +24,6 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
   if (input.droppedMessages) {
     lines.push(`(${input.droppedMessages} earlier messages were dropped to fit the context budget.)`);
   }
+  for (const note of input.notes ?? []) lines.push(`Note: ${note}`);
   return [lines.join("\n"), ...(input.sections ?? [])].join("\n\n");
 }

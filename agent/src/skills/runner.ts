@@ -23,7 +23,7 @@ export interface SkillRunnerOptions {
   /** The session's current model. */
   model: () => ChatModel;
   maxSteps: number;
-  historyBudgetTokens: number;
+  historyBudgetTokens?: number | undefined;
   workspaceRoot: string;
   scrub: (text: string) => string;
   /** Records each run; absent: runs are not recorded. */

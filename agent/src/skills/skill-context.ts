@@ -31,7 +31,7 @@ export interface SkillContextOptions {
   /** Step cap of nested loops (the session's). */
   maxSteps: number;
   /** History budget of nested loops. */
-  historyBudgetTokens: number;
+  historyBudgetTokens?: number | undefined;
   workspaceRoot: string;
   /** Removes secrets from tool results before the model sees them. */
   scrub: (text: string) => string;
