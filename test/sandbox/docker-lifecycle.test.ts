@@ -7,17 +7,13 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { kernelScope, processIdentity } from "../../agent/src/process-identity.js";
 import { SESSION_LABEL, sandboxContainerSpec } from "../../agent/src/sandbox/docker-container-spec.js";
 import { describeContainerEnd } from "../../agent/src/sandbox/docker-errors.js";
 import { detectAgentPlace, resolveBindSources } from "../../agent/src/sandbox/docker-host-paths.js";
 import { removeStaleSandboxes } from "../../agent/src/sandbox/docker-stale.js";
 import { SandboxError } from "../../agent/src/sandbox/launcher.js";
-import {
-  kernelScope,
-  type OwnerIdentity,
-  ownIdentity,
-  processIdentity,
-} from "../../agent/src/sandbox/owner-identity.js";
+import { type OwnerIdentity, ownIdentity } from "../../agent/src/sandbox/owner-identity.js";
 import {
   buildTestImage,
   connect,

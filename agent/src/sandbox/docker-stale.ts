@@ -2,6 +2,7 @@
 // judged by its per-process labels, never by hostname or bare pid, so a concurrent agent's sandbox is never touched.
 import type Dockerode from "dockerode";
 import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
+import { processGone } from "../process-identity.js";
 import {
   OWNER_CONTAINER_LABEL,
   OWNER_LABEL,
@@ -9,7 +10,7 @@ import {
   SANDBOX_LABEL,
 } from "./docker-container-spec.js";
 import { isNotFound } from "./docker-errors.js";
-import { type OwnerIdentity, processGone } from "./owner-identity.js";
+import type { OwnerIdentity } from "./owner-identity.js";
 
 /** How long a sandbox must have been stopped, with an owner we cannot check, before it counts as left behind. */
 const EXITED_GRACE_MS = 60_000;
