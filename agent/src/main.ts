@@ -13,6 +13,7 @@ import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
+import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
@@ -71,11 +72,13 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
+  // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
+  const tools = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
     playbooksDir: config.playbooksDir,
-    tools: hub,
+    tools,
     model: () => providers.current(),
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
