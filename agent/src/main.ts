@@ -12,6 +12,8 @@ import { runRepl } from "./cli/repl.js";
 import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { GitGuard } from "./git-guard/git-guard.js";
+import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
@@ -73,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
   // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
-  const tools = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
+  // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
+  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
+  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
+  const tools = new GitGuardTools(spills, gitGuard, logger);
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
@@ -136,6 +141,9 @@ async function main(argv: string[]): Promise<number> {
     });
   } finally {
     await hub.close();
+    // Processes the sandbox left running may have touched .git after the last call.
+    const late = await gitGuard.check().catch(() => []);
+    if (late.length > 0) term.error(gitGuardNote(late));
     logger.info("agent stopped");
   }
 }

@@ -1,9 +1,9 @@
 // A ToolSource over another that scrubs the spill files a result names (`.agent/logs/shell-….log`, the full
 // output of a long command) on the agent's side: the toolhost cannot, since no secret may enter the sandbox.
 import { constants, promises as fs } from "node:fs";
-import path from "node:path";
 import { writeFileAtomic } from "../keys/atomic-write.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
+import { openPinnedDirectory } from "../pinned-directory.js";
 import type { HubLogger } from "./hub-logger.js";
 
 /** The spill files the toolhost names in a result (toolhost/tools/shell.ts writes them there). */
@@ -43,11 +43,10 @@ export class SpillScrubbingTools implements ToolSource {
    */
   private async scrubFile(file: string): Promise<void> {
     const logger = this.options.logger;
+    const logs = await openPinnedDirectory(this.options.workspaceRoot, [".agent", "logs"]);
+    if (logs === undefined) return;
     try {
-      const root = await fs.realpath(this.options.workspaceRoot);
-      const dir = path.join(root, ".agent", "logs");
-      if ((await fs.realpath(dir)) !== dir) return;
-      const target = path.join(dir, file);
+      const target = `${logs.path}/${file}`;
       const handle = await fs.open(target, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         const info = await handle.stat();
@@ -62,6 +61,8 @@ export class SpillScrubbingTools implements ToolSource {
       }
     } catch (error) {
       logger?.warn({ file, err: String(error) }, "could not scrub a spill file");
+    } finally {
+      await logs.close();
     }
   }
 }
