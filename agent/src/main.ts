@@ -2,6 +2,7 @@
 // Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { banner, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
@@ -21,10 +22,11 @@ import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
-import { createLogger } from "./log.js";
+import { createLogger, type Logger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
+import { refuseSandboxWritableCommands, refuseSandboxWritableConfig } from "./trust-boundary.js";
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
@@ -40,6 +42,12 @@ async function main(argv: string[]): Promise<number> {
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
+  const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
+  const sessionId = resumed?.log.id ?? SessionLog.newId();
+  const launcher = await createLauncher(config, logger, { sessionId });
+  // Nothing the agent trusts may be writable from the sandbox: refuse to start before using any of it.
+  await guardTrustBoundary(() => refuseSandboxWritableConfig(config, launcher), logger);
+
   const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
   for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
 
@@ -57,14 +65,15 @@ async function main(argv: string[]): Promise<number> {
     provider: providers.active.name,
     model: providers.current().model,
   };
-  const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
-  const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
+  const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub, sessionId);
 
   const mcpFile = config.mcpConfig;
-  const readServers = async () =>
-    mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+  const readServers = async () => {
+    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
+    return servers;
+  };
   const servers = await readServers();
-  const launcher = await createLauncher(config, logger, { sessionId: sessionLog.id });
   const hub = new ToolHub({
     launcher,
     servers,
@@ -82,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
+    ledgerPath: join(config.dataDir, "skill-approvals.json"),
+    programs: launcher.programs,
     playbooksDir: config.playbooksDir,
     tools,
     model: () => providers.current(),
@@ -145,6 +156,19 @@ async function main(argv: string[]): Promise<number> {
     const late = await gitGuard.check().catch(() => []);
     if (late.length > 0) term.error(gitGuardNote(late));
     logger.info("agent stopped");
+  }
+}
+
+/**
+ * Runs a trust-boundary check: its refusal (a ConfigError or McpConfigError) ends the start; a check that
+ * could not run (Docker unreachable: then no sandbox runs either) is logged and passes.
+ */
+async function guardTrustBoundary(check: () => Promise<void>, logger: Logger): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (ConfigError.isInstance(error) || McpConfigError.isInstance(error)) throw error;
+    logger.warn({ err: String(error) }, "trust boundary check skipped");
   }
 }
 

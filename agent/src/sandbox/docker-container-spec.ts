@@ -34,8 +34,8 @@ export interface SandboxLimits {
 }
 
 export interface SandboxContainerOptions {
-  /** What the container is for: the session's toolhost or one install_dependency run. */
-  role: "toolhost" | "install";
+  /** What the container is for: the session's toolhost, one install_dependency run, or one skill run. */
+  role: "toolhost" | "install" | "skill";
   /** Image holding the toolhost and the tools (bash, git, python3, node). */
   image: string;
   /** Container name (unique per daemon). */
@@ -46,8 +46,8 @@ export interface SandboxContainerOptions {
   owner: OwnerIdentity;
   /** Owning agent's pid, as a separate label for people reading `docker ps`. */
   ownerPid: number;
-  /** Bind sources as the daemon sees them: host paths or volume names. */
-  mounts: { workspace: string; dynamicTools?: string };
+  /** Bind sources as the daemon sees them: host paths or volume names (a skill's container has none). */
+  mounts: { workspace?: string; dynamicTools?: string };
   /** Docker network: `none` unless configured. */
   network: string;
   /** `uid:gid` the processes run as (never 0). */
@@ -78,7 +78,8 @@ export function sandboxEnvironment(extra: Record<string, string> = {}): string[]
 export function sandboxContainerSpec(options: SandboxContainerOptions): ContainerCreateOptions {
   const { uid, gid } = options.user;
   if (uid === 0) throw new Error("sandboxContainerSpec: refusing to run a sandbox as root");
-  const binds = [`${options.mounts.workspace}:${SANDBOX_WORKSPACE}:rw`];
+  const binds =
+    options.mounts.workspace === undefined ? [] : [`${options.mounts.workspace}:${SANDBOX_WORKSPACE}:rw`];
   if (options.mounts.dynamicTools !== undefined) {
     binds.push(`${options.mounts.dynamicTools}:${SANDBOX_DYNAMIC_TOOLS}:rw`);
   }
@@ -90,7 +91,7 @@ export function sandboxContainerSpec(options: SandboxContainerOptions): Containe
     Entrypoint: [],
     Cmd: options.cmd,
     User: `${uid}:${gid}`,
-    WorkingDir: SANDBOX_WORKSPACE,
+    WorkingDir: options.mounts.workspace === undefined ? "/tmp" : SANDBOX_WORKSPACE,
     Env: sandboxEnvironment(options.extraEnv),
     Labels: {
       [SANDBOX_LABEL]: "1",

@@ -15,10 +15,12 @@ import { dockerFailure } from "./docker-errors.js";
 import { forgetAtExit, removeAtExit } from "./docker-exit-hook.js";
 import { type AgentPlace, detectAgentPlace, resolveBindSources } from "./docker-host-paths.js";
 import { createInstallInterceptor, runInstallContainer } from "./docker-install.js";
+import { DockerNodeProgramRunner } from "./docker-node-program.js";
 import { removeStaleSandboxes } from "./docker-stale.js";
 import { ContainerTransport } from "./docker-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
 import { type OwnerIdentity, ownIdentity } from "./owner-identity.js";
+import { sandboxCanWrite } from "./sandbox-writable.js";
 
 /** The user a sandbox runs as when the workspace belongs to root: the image's `node` user. */
 const FALLBACK_USER = { uid: 1000, gid: 1000 };
@@ -60,6 +62,7 @@ export interface DockerLauncherOptions {
 
 export class DockerLauncher implements SandboxLauncher {
   readonly kind = "docker" as const;
+  readonly programs: DockerNodeProgramRunner;
   /** Labels and names of this launcher's containers use it. */
   readonly sessionId: string;
   private readonly docker: Dockerode;
@@ -78,6 +81,14 @@ export class DockerLauncher implements SandboxLauncher {
     this.owner = options.owner ?? ownIdentity(this.place.kind === "container" ? this.place.id : undefined);
     this.logger = options.logger ?? silentLogger;
     this.sessionId = options.sessionId ?? randomBytes(4).toString("hex");
+    this.programs = new DockerNodeProgramRunner({
+      docker: this.docker,
+      image: options.image,
+      sessionId: this.sessionId,
+      owner: this.owner,
+      limits: options.limits,
+      failure: (error, doing) => this.failure(error, doing),
+    });
   }
 
   /** Id of the running sandbox container, if any. */
@@ -172,6 +183,15 @@ export class DockerLauncher implements SandboxLauncher {
     const transport = this.current;
     this.current = undefined;
     await transport?.close().catch(() => undefined);
+  }
+
+  async sandboxCanWrite(paths: readonly string[]): Promise<boolean[]> {
+    const sources = (await this.bindSources()).filter((source): source is string => source !== undefined);
+    try {
+      return await sandboxCanWrite(this.docker, this.place, sources, paths);
+    } catch (error) {
+      throw this.failure(error, "inspecting the agent's own container");
+    }
   }
 
   private toolhostFlags(): string[] {
