@@ -22,11 +22,15 @@ import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
-import { refuseSandboxWritableCommands, refuseSandboxWritableConfig } from "./trust-boundary.js";
+import {
+  guardTrustBoundary,
+  refuseSandboxWritableCommands,
+  refuseSandboxWritableConfig,
+} from "./trust-boundary.js";
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
@@ -156,19 +160,6 @@ async function main(argv: string[]): Promise<number> {
     const late = await gitGuard.check().catch(() => []);
     if (late.length > 0) term.error(gitGuardNote(late));
     logger.info("agent stopped");
-  }
-}
-
-/**
- * Runs a trust-boundary check: its refusal (a ConfigError or McpConfigError) ends the start; a check that
- * could not run (Docker unreachable: then no sandbox runs either) is logged and passes.
- */
-async function guardTrustBoundary(check: () => Promise<void>, logger: Logger): Promise<void> {
-  try {
-    await check();
-  } catch (error) {
-    if (ConfigError.isInstance(error) || McpConfigError.isInstance(error)) throw error;
-    logger.warn({ err: String(error) }, "trust boundary check skipped");
   }
 }
 

@@ -3,6 +3,7 @@
 // /reload; the local sandbox is no boundary, so its launcher reports nothing.
 import path from "node:path";
 import { appRoot, type Config, ConfigError } from "./config.js";
+import type { HubLogger } from "./hub/hub-logger.js";
 import { McpConfigError, type McpServerConfig } from "./hub/mcp-config.js";
 import type { SandboxLauncher } from "./sandbox/launcher.js";
 
@@ -66,5 +67,18 @@ export async function refuseSandboxWritableCommands(
       file,
       server.name,
     );
+  }
+}
+
+/**
+ * Runs a check: its refusal (a ConfigError or McpConfigError) ends the start; a check that could not run
+ * (Docker unreachable: then no sandbox runs either) is logged and passes.
+ */
+export async function guardTrustBoundary(check: () => Promise<void>, logger: HubLogger): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (ConfigError.isInstance(error) || McpConfigError.isInstance(error)) throw error;
+    logger.warn({ err: String(error) }, "trust boundary check skipped");
   }
 }
