@@ -1,4 +1,4 @@
-// What the agent trusts must not be writable by code in the docker sandbox (ADR 010): its own code, DATA_DIR
+// What the agent trusts must not be writable by code in the docker sandbox (ADR 011): its own code, DATA_DIR
 // (keystore, approvals, providers), and any mcp.json command. Checked at start (exit 2 naming the fix) and on
 // /reload; the local sandbox is no boundary, so its launcher reports nothing.
 import path from "node:path";

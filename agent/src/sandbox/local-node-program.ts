@@ -1,6 +1,6 @@
 // Node programs as child processes of the agent (the local sandbox): Node's permission model (no file writes,
 // no reads but the granted packages, no child processes or workers), an empty environment, own process group.
-// No boundary for the network or local sockets: see README and ADR 010.
+// No boundary for the network or local sockets: see README and ADR 011.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 // A small JavaScript program run where the sandbox runs things, with nothing but its stdio: skills run as one
-// (ADR 010). Local: a node child process under the permission model; docker: a container with no mount, no
+// (ADR 011). Local: a node child process under the permission model; docker: a container with no mount, no
 // network and no environment. The program speaks JSON lines on stdin/stdout; stderr is for diagnostics.
 import type { Readable, Writable } from "node:stream";
 

@@ -1,5 +1,5 @@
 // $DATA_DIR/skill-approvals.json: which version (sha256) of each skill the user approved, who and when. It lives
-// where the sandbox never reaches (ADR 010). Read fresh (synchronously: it is tiny) on every check so an edit by
+// where the sandbox never reaches (ADR 011). Read fresh (synchronously: it is tiny) on every check so an edit by
 // hand or another process counts; written atomically.
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";

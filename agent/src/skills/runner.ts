@@ -20,7 +20,7 @@ export type SkillRunRecorder = (
 
 export interface SkillRunnerOptions {
   registry: SkillRegistry;
-  /** Where skills' code runs: a program whose only capability is its ctx (ADR 010). */
+  /** Where skills' code runs: a program whose only capability is its ctx (ADR 011). */
   programs: NodeProgramRunner;
   /** The agent's tools (the hub), before the skill's restriction. */
   tools: ToolSource;
