@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Keystore } from "../../agent/src/keys/keystore.js";
 import { KeystoreError } from "../../agent/src/keys/keystore-error.js";
-import { processIdentity } from "../../agent/src/process-identity.js";
+import { processIdentity } from "../../agent/src/keys/process-identity.js";
 import { killAll, spawnScript, waitForLine } from "./support/child.js";
 import { compileChildren } from "./support/compiled-children.js";
 import { CHEAP, caught, TempDirs } from "./support/temp-store.js";

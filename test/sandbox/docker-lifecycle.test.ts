@@ -7,7 +7,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { kernelScope, processIdentity } from "../../agent/src/process-identity.js";
+import { kernelScope, processIdentity } from "../../agent/src/keys/process-identity.js";
 import { SESSION_LABEL, sandboxContainerSpec } from "../../agent/src/sandbox/docker-container-spec.js";
 import { describeContainerEnd } from "../../agent/src/sandbox/docker-errors.js";
 import { detectAgentPlace, resolveBindSources } from "../../agent/src/sandbox/docker-host-paths.js";

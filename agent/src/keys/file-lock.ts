@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { processGone, processIdentity } from "../process-identity.js";
 import { removeStaleTemps } from "./atomic-write.js";
+import { processGone, processIdentity } from "./process-identity.js";
 
 export interface FileLockOptions {
   /** Longest wait for another holder, in ms (default 15 s): holders keep it for one write or one rotation. */

@@ -2,7 +2,7 @@
 // judged by its per-process labels, never by hostname or bare pid, so a concurrent agent's sandbox is never touched.
 import type Dockerode from "dockerode";
 import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
-import { processGone } from "../process-identity.js";
+import { processGone } from "../keys/process-identity.js";
 import {
   OWNER_CONTAINER_LABEL,
   OWNER_LABEL,

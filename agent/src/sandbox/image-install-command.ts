@@ -1,7 +1,13 @@
 // The argv of install_dependency in its networked install container: only the image's own installers run, and
 // nothing the model can write (the workspace's .venv/bin/pip, .pth files, pip.conf, .npmrc's git) executes.
-import type { InstallRequest } from "../toolhost/tools/install-dependency.js";
 import { SANDBOX_WORKSPACE } from "./docker-container-spec.js";
+
+/** A validated install (the toolhost's InstallRequest, by shape: the sandbox does not import the toolhost). */
+export interface ImageInstallRequest {
+  manager: "pip" | "npm";
+  /** Specs already validated: each is safe as one argument. */
+  packages: readonly string[];
+}
 
 /** The image's interpreter and installers, by absolute path (PATH is ours too, but this says it). */
 const PYTHON = "/usr/bin/python3";
@@ -38,7 +44,7 @@ runpy.run_module("pip", run_name="__main__", alter_sys=True)
  * scripts are the model's code) and git pinned over any `git=` in the workspace's .npmrc. Specs travel as
  * "$@", never inside the script text.
  */
-export function imageInstallCommand(request: InstallRequest): string[] {
+export function imageInstallCommand(request: ImageInstallRequest): string[] {
   switch (request.manager) {
     case "pip": {
       const venv = `${SANDBOX_WORKSPACE}/.venv`;

@@ -6,9 +6,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { disabledModuleFlags, permissionFlag } from "../toolhost/dynamic/sandbox-node.js";
-import { killProcessGroup } from "../toolhost/process-groups.js";
 import { SandboxError } from "./launcher.js";
+import { disabledModuleFlags, permissionFlag } from "./node-flags.js";
 import {
   type NodeProgram,
   type NodeProgramProcess,
@@ -51,7 +50,11 @@ export class LocalNodeProgramRunner implements NodeProgramRunner {
       exited,
       kill: async () => {
         if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-          killProcessGroup(child.pid);
+          try {
+            process.kill(-child.pid, "SIGKILL"); // its whole process group: it started it detached
+          } catch {
+            // Already gone.
+          }
         }
         await exited;
       },

@@ -1,7 +1,7 @@
 // Who owns a sandbox container: a random id per agent process, plus what lets another agent prove that owner
 // gone (its process on this kernel, or its container). Hostnames and bare pids are shared or reused; these are not.
 import { randomBytes } from "node:crypto";
-import { processIdentity } from "../process-identity.js";
+import { processIdentity } from "../keys/process-identity.js";
 
 /** The identity an agent process writes into the labels of every container it creates. */
 export interface OwnerIdentity {

@@ -8,9 +8,8 @@ import ts from "typescript";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
 
-/** Source folders whose .ts files the children need, relative to the repository root (agent/src for
- * process-identity.ts, which the keystore's lock uses). */
-const FOLDERS = ["agent/src", "agent/src/keys", "test/keys/support"];
+/** Source folders whose .ts files the children need, relative to the repository root. */
+const FOLDERS = ["agent/src/keys", "test/keys/support"];
 
 /**
  * Transpiles the needed sources into `outDir`, keeping the repository layout (so relative imports still

@@ -1,5 +1,6 @@
 // Names one process on one kernel across pid reuse (boot id, pid namespace, pid, start time), and tells
-// whether the process a name refers to is provably gone. Used by the sandbox's and the keystore's owner checks.
+// whether the process a name refers to is provably gone. In keys/ (which imports nothing else of ours) since the
+// keystore's lock uses it; the sandbox's stale-container cleanup does too.
 import { readFileSync, readlinkSync } from "node:fs";
 
 /** Start time (field 22 of /proc/<pid>/stat) of a process in this pid namespace, or undefined if none runs. */
