@@ -97,7 +97,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
 
   ctx.log(`bug_fix: running ${before.command} with the patch`);
   const after = await ctx.runTests(before.command);
-  const compared = ctx.compareTestRuns(before, after);
+  const compared = await ctx.compareTestRuns(before, after);
   const list = (ids: string[]) => ids.slice(0, 10).join(", ") + (ids.length > 10 ? ", ..." : "");
   const reasons: string[] = [];
   if (after.problem !== undefined) reasons.push(`the tests show nothing with it: ${after.problem}`);

@@ -16,8 +16,8 @@ import { SESSION_LABEL } from "../../agent/src/sandbox/docker-container-spec.js"
 const run = promisify(execFile);
 export const repoRoot = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
 /**
- * The image the tests build and run: never the user's `latest`, and one per checkout, so tests of two
- * worktrees running on one engine at the same time never run each other's build.
+ * The image the tests build and run; never the user's `latest`, and one per checkout, so two worktrees testing
+ * on one engine at once never run each other's build.
  */
 export const TEST_IMAGE = `ts-coding-agent:test-${createHash("sha256").update(repoRoot).digest("hex").slice(0, 8)}`;
 export const docker = new Dockerode();

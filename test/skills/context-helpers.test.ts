@@ -110,7 +110,7 @@ describe("skill context helpers", () => {
       namesPasses: true,
       tail: "",
     });
-    const compared = ctx.compareTestRuns(
+    const compared = await ctx.compareTestRuns(
       run([
         ["a", "failed"],
         ["b", "passed"],

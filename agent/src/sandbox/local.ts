@@ -5,6 +5,7 @@ import { access, stat } from "node:fs/promises";
 import type { HubLogger } from "../hub/hub-logger.js";
 import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
+import { LocalNodeProgramRunner } from "./local-node-program.js";
 import { resolveToolhostCommand, type ToolhostCommand, type ToolhostFlags } from "./toolhost-command.js";
 import { workspaceAccessProblem } from "./workspace-access.js";
 
@@ -17,6 +18,7 @@ export interface LocalLauncherOptions extends ToolhostFlags {
 
 export class LocalLauncher implements SandboxLauncher {
   readonly kind = "local" as const;
+  readonly programs = new LocalNodeProgramRunner();
   private current: ChildProcessTransport | undefined;
 
   constructor(private readonly options: LocalLauncherOptions) {}
@@ -64,6 +66,11 @@ export class LocalLauncher implements SandboxLauncher {
       return [];
     const problem = await workspaceAccessProblem(this.options.workspace, user);
     return problem === undefined ? [] : [problem];
+  }
+
+  /** No boundary to protect: the local shell can write anything the user can (README). */
+  async sandboxCanWrite(paths: readonly string[]): Promise<boolean[]> {
+    return paths.map(() => false);
   }
 
   async dispose(): Promise<void> {

@@ -179,7 +179,7 @@ export interface SkillContext {
    */
   runTests(command?: string): Promise<SkillTestRun>;
   /** Compares two runs by test id; see SkillTestComparison. */
-  compareTestRuns(before: SkillTestRun, after: SkillTestRun): SkillTestComparison;
+  compareTestRuns(before: SkillTestRun, after: SkillTestRun): Promise<SkillTestComparison>;
   /** `text` as one bash word, safe inside a shell command line. */
   shellQuote(text: string): string;
 }

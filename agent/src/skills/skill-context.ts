@@ -114,7 +114,7 @@ export function createSkillContext(options: SkillContextOptions): SkillContext {
     diff: (path, before, after) => unifiedDiff(path, before, after, 200),
     detectTestCommand: () => detectTestCommand(call),
     runTests: (command) => runTests(call, options.allowedTools.includes("read_file"), command),
-    compareTestRuns,
+    compareTestRuns: async (before, after) => compareTestRuns(before, after),
     shellQuote,
   };
 }
