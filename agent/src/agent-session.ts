@@ -4,9 +4,13 @@
 import type { ChatMessage, Usage } from "./llm/messages.js";
 import type { ProviderSession } from "./llm/session.js";
 import { AgentLoop } from "./loop/agent-loop.js";
+import type { CompactResult } from "./loop/compaction.js";
+import type { ContextReport } from "./loop/context-report.js";
+import type { ConversationSummary } from "./loop/conversation-summary.js";
 import type { EmitEvent, TurnResult } from "./loop/events.js";
 import { History } from "./loop/history.js";
 import type { SessionLog } from "./loop/session-log.js";
+import type { TurnStart } from "./loop/session-replay.js";
 import type { ToolSource } from "./loop/tools.js";
 
 export interface AgentSessionOptions {
@@ -17,9 +21,14 @@ export interface AgentSessionOptions {
   historyBudgetTokens?: number | undefined;
   sessionLog: SessionLog;
   scrub: (text: string) => string;
-  /** Messages of a resumed session. */
+  /** Messages of a resumed session, and the summary at their head. */
   restored?: ChatMessage[];
+  restoredSummary?: ConversationSummary | undefined;
   promptSections?: (input: string) => readonly string[];
+  /** The project instructions section of the system prompt (AGENTS.md files). */
+  instructions?: () => string;
+  /** COMPACT_AT_PERCENT: automatic compaction threshold; 0 turns it off. */
+  compactAtPercent?: number;
 }
 
 export class AgentSession {
@@ -36,8 +45,9 @@ export class AgentSession {
         this.lastUsage = undefined;
         options.sessionLog.append(message, usage);
       },
+      onCompact: (compaction) => options.sessionLog.compaction(compaction),
     });
-    if (options.restored) this.history.restore(options.restored);
+    if (options.restored) this.history.restore(options.restored, options.restoredSummary);
     this.loop = new AgentLoop({
       model: () => options.providers.current(),
       tools: options.tools,
@@ -49,6 +59,8 @@ export class AgentSession {
         this.lastUsage = usage;
       },
       ...(options.promptSections ? { promptSections: options.promptSections } : {}),
+      ...(options.instructions ? { instructions: options.instructions } : {}),
+      ...(options.compactAtPercent !== undefined ? { compactAtPercent: options.compactAtPercent } : {}),
     });
   }
 
@@ -73,8 +85,35 @@ export class AgentSession {
     return this.loop.usage;
   }
 
+  /** The last request's tokens against its window (undefined before the first request). */
+  get context(): { tokens: number; window: number } | undefined {
+    return this.loop.context;
+  }
+
+  /** The turns of this conversation, oldest first (for /undo and /rewind). */
+  get turns(): readonly TurnStart[] {
+    return this.options.sessionLog.turns;
+  }
+
   prompt(text: string, signal: AbortSignal, emit?: EmitEvent): Promise<TurnResult> {
+    this.options.sessionLog.turn(this.turns.length + 1, undefined);
     return this.loop.runTurn(text, { signal, ...(emit ? { emit } : {}) });
+  }
+
+  /** Summarises the older turns now (/compact [focus]); the session file records the result. */
+  compact(focus: string, signal: AbortSignal, emit?: EmitEvent): Promise<CompactResult> {
+    return this.loop.compact({ ...(focus ? { focus } : {}), signal, ...(emit ? { emit } : {}) });
+  }
+
+  /** What the next request would hold, part by part (/context). */
+  describeContext(signal: AbortSignal): Promise<ContextReport> {
+    return this.loop.describeContext(signal);
+  }
+
+  /** Puts the conversation back to how it was before `turn` (the session file records it). */
+  rewindConversation(turn: number): void {
+    const state = this.options.sessionLog.rewind(turn);
+    this.history.restore([...state.messages], state.summary);
   }
 
   clear(): void {

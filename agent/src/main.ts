@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
     historyBudgetTokens: config.historyBudgetTokens,
     sessionLog,
     scrub,
-    ...(resumed ? { restored: resumed.messages } : {}),
+    compactAtPercent: config.longSessions.compactAtPercent,
+    ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(
     { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },

@@ -2,6 +2,7 @@
 import { byeCommand } from "./bye.js";
 import { clearCommand } from "./clear.js";
 import type { SlashCommand } from "./command.js";
+import { compactCommand } from "./compact.js";
 import { createHelpCommand } from "./help.js";
 import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
@@ -14,6 +15,7 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
   commands.push(
     createHelpCommand(() => commands),
     clearCommand,
+    compactCommand,
     toolsCommand,
     reloadCommand,
     providersCommand,
