@@ -3,6 +3,7 @@ import { byeCommand } from "./bye.js";
 import { clearCommand } from "./clear.js";
 import type { SlashCommand } from "./command.js";
 import { compactCommand } from "./compact.js";
+import { contextCommand } from "./context.js";
 import { createHelpCommand } from "./help.js";
 import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
@@ -16,6 +17,7 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
     createHelpCommand(() => commands),
     clearCommand,
     compactCommand,
+    contextCommand,
     toolsCommand,
     reloadCommand,
     providersCommand,
