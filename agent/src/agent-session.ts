@@ -1,6 +1,7 @@
 // One conversation: the loop, its history, the session log and the provider in use. The REPL and print mode
 // both drive it and only add I/O, so they cannot drift apart.
 
+import type { ProjectInstructions } from "./instructions/project-instructions.js";
 import type { ChatMessage, Usage } from "./llm/messages.js";
 import type { ProviderSession } from "./llm/session.js";
 import { AgentLoop } from "./loop/agent-loop.js";
@@ -25,8 +26,8 @@ export interface AgentSessionOptions {
   restored?: ChatMessage[];
   restoredSummary?: ConversationSummary | undefined;
   promptSections?: (input: string) => readonly string[];
-  /** The project instructions section of the system prompt (AGENTS.md files). */
-  instructions?: () => string;
+  /** The project instructions (AGENTS.md files) for the system prompt. */
+  instructions?: ProjectInstructions;
   /** COMPACT_AT_PERCENT: automatic compaction threshold; 0 turns it off. */
   compactAtPercent?: number;
 }
@@ -59,7 +60,7 @@ export class AgentSession {
         this.lastUsage = usage;
       },
       ...(options.promptSections ? { promptSections: options.promptSections } : {}),
-      ...(options.instructions ? { instructions: options.instructions } : {}),
+      ...(options.instructions ? { instructions: () => options.instructions?.current.section ?? "" } : {}),
       ...(options.compactAtPercent !== undefined ? { compactAtPercent: options.compactAtPercent } : {}),
     });
   }
@@ -78,6 +79,20 @@ export class AgentSession {
 
   get sessionLog(): SessionLog {
     return this.options.sessionLog;
+  }
+
+  get workspaceRoot(): string {
+    return this.options.workspaceRoot;
+  }
+
+  /** The project instructions in the system prompt (absent when none are configured). */
+  get instructions(): ProjectInstructions | undefined {
+    return this.options.instructions;
+  }
+
+  /** Counts a request made for the session outside a turn (/init's draft) in its tokens and cost. */
+  recordUsage(usage: Usage): void {
+    this.loop.recordUsage(usage);
   }
 
   /** Tokens used so far in this process. */

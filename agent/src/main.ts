@@ -3,7 +3,7 @@
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
 import { AgentSession } from "./agent-session.js";
-import { banner, version } from "./cli/banner.js";
+import { banner, instructionsLine, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
 import { runDoctor, startupCheck } from "./cli/doctor.js";
@@ -16,6 +16,7 @@ import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { ToolHub } from "./hub/tool-hub.js";
+import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
@@ -96,6 +97,11 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  const instructions = new ProjectInstructions({
+    workspaceRoot: config.workspaceDir,
+    dataDir: config.dataDir,
+    maxBytes: config.longSessions.instructionsMaxBytes,
+  });
   const session = new AgentSession({
     providers,
     tools: skills.tools,
@@ -106,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     sessionLog,
     scrub,
     compactAtPercent: config.longSessions.compactAtPercent,
+    instructions,
     ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(
@@ -129,7 +136,8 @@ async function main(argv: string[]): Promise<number> {
         toolProblems: () => hub.dynamicToolProblems(),
         reloadTools: async () => {
           await hub.dynamicToolProblems(); // makes the toolhost rescan dynamic-tools/
-          return describeReload(await hub.reload(await readServers())); // mcp.json may have changed
+          const servers = describeReload(await hub.reload(await readServers())); // mcp.json may have changed
+          return `${servers}\n${instructionsLine(instructions.reload())}`;
         },
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
@@ -144,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
         sessionId: sessionLog.id,
         resumed: resumed?.messages.length,
         keystore,
+        instructions: instructions.current,
       }),
     });
   } finally {

@@ -100,7 +100,7 @@ export class AgentLoop {
       ...(options.focus ? { focus: options.focus } : {}),
       signal: options.signal,
       emit: options.emit ?? (() => {}),
-      onUsage: (usage) => this.addUsage(usage),
+      onUsage: (usage) => this.recordUsage(usage),
     });
   }
 
@@ -202,7 +202,7 @@ export class AgentLoop {
         window: plan.windowTokens,
       };
       if (response.usage) {
-        this.addUsage(response.usage);
+        this.recordUsage(response.usage);
         this.options.onUsage?.(response.usage);
         emit({ type: "usage", step: response.usage, total: this.usage, context: this.lastContext });
       }
@@ -295,7 +295,7 @@ export class AgentLoop {
         reason: "auto",
         signal,
         emit,
-        onUsage: (usage) => this.addUsage(usage),
+        onUsage: (usage) => this.recordUsage(usage),
       });
       if (signal.aborted) throw signal.reason;
     }
@@ -326,7 +326,8 @@ export class AgentLoop {
     return Math.min(reported.tokens, this.observedWindow ?? Number.POSITIVE_INFINITY);
   }
 
-  private addUsage(usage: Usage): void {
+  /** Adds a request's tokens (and cost) to the session's totals. */
+  recordUsage(usage: Usage): void {
     this.total.promptTokens += usage.promptTokens;
     this.total.completionTokens += usage.completionTokens;
     if (usage.cost !== undefined) this.total.cost = (this.total.cost ?? 0) + usage.cost;

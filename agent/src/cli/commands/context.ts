@@ -1,5 +1,6 @@
 // /context: what the next request would hold, part by part (system prompt, project instructions, skills,
 // tool schemas, compaction summary, conversation), against the model's window; the session's tokens and cost.
+import { describeInstructionFiles } from "../../instructions/project-instructions.js";
 import type { ContextPart } from "../../loop/context-report.js";
 import { formatCost, formatTokens, percentOf } from "../format-usage.js";
 import type { SlashCommand } from "./command.js";
@@ -27,7 +28,13 @@ export const contextCommand: SlashCommand = {
       `Context: about ${formatTokens(report.used)} of ${formatTokens(window)} tokens ` +
         `(${percentOf(report.used, window)}%) · window: ${report.windowSource}`,
     );
-    for (const part of report.parts) term.line(row(LABELS[part.name], part.tokens, partNote(part)));
+    const instructionFiles = session.instructions
+      ? describeInstructionFiles(session.instructions.current)
+      : [];
+    for (const part of report.parts) {
+      const note = part.name === "instructions" && instructionFiles.length ? instructionFiles.join(", ") : "";
+      term.line(row(LABELS[part.name], part.tokens, note || partNote(part)));
+    }
     const free = Math.max(0, window - report.used - report.reservedForAnswer);
     term.line(row("kept for the answer", report.reservedForAnswer));
     term.line(row("free", free));

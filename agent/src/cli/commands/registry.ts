@@ -5,6 +5,7 @@ import type { SlashCommand } from "./command.js";
 import { compactCommand } from "./compact.js";
 import { contextCommand } from "./context.js";
 import { createHelpCommand } from "./help.js";
+import { initCommand } from "./init.js";
 import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
 import { providersCommand } from "./providers.js";
@@ -18,6 +19,7 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
     clearCommand,
     compactCommand,
     contextCommand,
+    initCommand,
     toolsCommand,
     reloadCommand,
     providersCommand,
