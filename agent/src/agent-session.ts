@@ -1,6 +1,7 @@
 // One conversation: the loop, its history, the session log and the provider in use. The REPL and print mode
 // both drive it and only add I/O, so they cannot drift apart.
 
+import type { CheckpointStore, FileChanges } from "./checkpoints/checkpoint-store.js";
 import type { ProjectInstructions } from "./instructions/project-instructions.js";
 import type { ChatMessage, Usage } from "./llm/messages.js";
 import type { ProviderSession } from "./llm/session.js";
@@ -30,12 +31,32 @@ export interface AgentSessionOptions {
   instructions?: ProjectInstructions;
   /** COMPACT_AT_PERCENT: automatic compaction threshold; 0 turns it off. */
   compactAtPercent?: number;
+  /** Workspace checkpoints before every turn (absent: CHECKPOINTS=false). */
+  checkpoints?: CheckpointStore;
+}
+
+/** What going back to before a turn would do, shown before it is done. */
+export interface RewindPlan {
+  target: TurnStart;
+  /** Turns removed from the conversation (the target and every later one). */
+  turnsRemoved: number;
+  /** Messages in the conversation now, and after the rewind. */
+  messagesNow: number;
+  messagesAfter: number;
+  /** The files the restore would change, or why files are not restored. */
+  files:
+    | { kind: "restore"; changes: FileChanges; notTracked: string }
+    | { kind: "unavailable"; reason: string };
 }
 
 export class AgentSession {
   readonly history: History;
   private readonly loop: AgentLoop;
   private lastUsage: Usage | undefined;
+  /** Checkpoints were found off (and the user told) in this process. */
+  private checkpointsOffTold = false;
+  /** The snapshot of the running turn: tool calls wait for it, so it shows the files before the turn. */
+  private pendingCheckpoint: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AgentSessionOptions) {
     this.history = new History({
@@ -49,9 +70,17 @@ export class AgentSession {
       onCompact: (compaction) => options.sessionLog.compaction(compaction),
     });
     if (options.restored) this.history.restore(options.restored, options.restoredSummary);
+    // Tools run only once the turn's checkpoint is taken; the snapshot overlaps the model's first request.
+    const tools: ToolSource = {
+      listTools: (signal) => options.tools.listTools(signal),
+      callTool: async (name, args, callOptions) => {
+        await this.pendingCheckpoint;
+        return options.tools.callTool(name, args, callOptions);
+      },
+    };
     this.loop = new AgentLoop({
       model: () => options.providers.current(),
-      tools: options.tools,
+      tools,
       history: this.history,
       workspaceRoot: options.workspaceRoot,
       maxSteps: options.maxSteps,
@@ -90,6 +119,11 @@ export class AgentSession {
     return this.options.instructions;
   }
 
+  /** The workspace checkpoints (absent with CHECKPOINTS=false). */
+  get checkpoints(): CheckpointStore | undefined {
+    return this.options.checkpoints;
+  }
+
   /** Counts a request made for the session outside a turn (/init's draft) in its tokens and cost. */
   recordUsage(usage: Usage): void {
     this.loop.recordUsage(usage);
@@ -110,9 +144,74 @@ export class AgentSession {
     return this.options.sessionLog.turns;
   }
 
-  prompt(text: string, signal: AbortSignal, emit?: EmitEvent): Promise<TurnResult> {
-    this.options.sessionLog.turn(this.turns.length + 1, undefined);
-    return this.loop.runTurn(text, { signal, ...(emit ? { emit } : {}) });
+  async prompt(text: string, signal: AbortSignal, emit?: EmitEvent): Promise<TurnResult> {
+    const turn = this.turns.length + 1;
+    this.options.sessionLog.turn(turn);
+    const checkpoint = this.checkpoint(turn, emit);
+    this.pendingCheckpoint = checkpoint;
+    try {
+      return await this.loop.runTurn(text, { signal, ...(emit ? { emit } : {}) });
+    } finally {
+      await checkpoint; // recorded before the turn is over, so /undo right after it finds it
+    }
+  }
+
+  /** What rewinding to before `turn` would do to the conversation and the files (nothing is changed yet). */
+  async planRewind(turn: number): Promise<RewindPlan> {
+    const target = this.turns.find((t) => t.turn === turn);
+    if (!target) throw new RangeError(`no turn ${turn}`);
+    const store = this.options.checkpoints;
+    let files: RewindPlan["files"];
+    if (!store) files = { kind: "unavailable", reason: "checkpoints are off (CHECKPOINTS=false)" };
+    else if (!target.checkpoint)
+      files = { kind: "unavailable", reason: "no checkpoint was taken before that turn" };
+    else {
+      try {
+        files = {
+          kind: "restore",
+          changes: await store.changesSince(target.checkpoint),
+          notTracked: store.notTracked(),
+        };
+      } catch (error) {
+        files = { kind: "unavailable", reason: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    return {
+      target,
+      turnsRemoved: this.turns.filter((t) => t.turn >= turn).length,
+      messagesNow: this.history.messages.length,
+      messagesAfter: target.before.messages.length,
+      files,
+    };
+  }
+
+  /**
+   * Goes back to before `turn`: the workspace files as its checkpoint has them (when there is one), then the
+   * conversation as it was. Returns what the file restore changed and the commit keeping the replaced files.
+   */
+  async rewind(turn: number): Promise<{ changes: FileChanges; replaced: string } | undefined> {
+    const target = this.turns.find((t) => t.turn === turn);
+    if (!target) throw new RangeError(`no turn ${turn}`);
+    const store = this.options.checkpoints;
+    const restored = store && target.checkpoint ? await store.restore(target.checkpoint) : undefined;
+    this.rewindConversation(turn);
+    return restored;
+  }
+
+  /** Snapshots the workspace before a turn and records it; says once when checkpoints are (or went) off. */
+  private async checkpoint(turn: number, emit: EmitEvent | undefined): Promise<void> {
+    const store = this.options.checkpoints;
+    if (!store) return;
+    const commit = await store.snapshot(`before turn ${turn}`);
+    if (commit) this.options.sessionLog.checkpoint(turn, commit);
+    const state = store.state;
+    if (!state.on && !this.checkpointsOffTold) {
+      this.checkpointsOffTold = true;
+      emit?.({
+        type: "notice",
+        text: `Checkpoints are off for this session: ${state.reason}. /undo and /rewind will rewind the conversation only.`,
+      });
+    }
   }
 
   /** Summarises the older turns now (/compact [focus]); the session file records the result. */

@@ -3,6 +3,7 @@
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
 import { AgentSession } from "./agent-session.js";
+import { CheckpointStore } from "./checkpoints/checkpoint-store.js";
 import { banner, instructionsLine, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
@@ -113,6 +114,15 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     compactAtPercent: config.longSessions.compactAtPercent,
     instructions,
+    ...(config.longSessions.checkpoints
+      ? {
+          checkpoints: CheckpointStore.forWorkspace({
+            dataDir: config.dataDir,
+            workspace: config.workspaceDir,
+            sessionId: sessionLog.id,
+          }),
+        }
+      : {}),
     ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(

@@ -98,10 +98,12 @@ describe("session log: compaction, turns and rewinds", () => {
   it("keeps each turn's conversation and checkpoint, and a rewind goes back to before that turn", () => {
     const sessions = dir();
     const log = SessionLog.create(sessions, header, scrub);
-    log.turn(1, "c1");
+    log.turn(1);
+    log.checkpoint(1, "c1");
     log.append({ role: "user", content: "first" });
     log.append({ role: "assistant", content: "one" });
-    log.turn(2, "c2");
+    log.turn(2);
+    log.checkpoint(2, "c2");
     log.append({ role: "user", content: "second" });
     log.append({ role: "assistant", content: "two" });
     expect(log.turns.map((t) => [t.turn, t.prompt, t.checkpoint])).toEqual([
@@ -115,7 +117,8 @@ describe("session log: compaction, turns and rewinds", () => {
     ]);
     expect(log.turns.map((t) => t.turn)).toEqual([1]);
     // The next turn takes the freed number; resume sees the same.
-    log.turn(2, "c3");
+    log.turn(2);
+    log.checkpoint(2, "c3");
     log.append({ role: "user", content: "second again" });
     const resumed = SessionLog.resume(sessions, "latest", scrub);
     expect(resumed.messages.map((m) => m.content)).toEqual(["first", "one", "second again"]);
@@ -128,10 +131,10 @@ describe("session log: compaction, turns and rewinds", () => {
   it("a rewind across a compaction brings back the messages it had summarised", () => {
     const sessions = dir();
     const log = SessionLog.create(sessions, header, scrub);
-    log.turn(1, undefined);
+    log.turn(1);
     log.append({ role: "user", content: "first" });
     log.append({ role: "assistant", content: "one" });
-    log.turn(2, undefined);
+    log.turn(2);
     log.append({ role: "user", content: "second" });
     log.compaction({
       outcome: "summarised",

@@ -33,8 +33,10 @@ export type SessionLine =
       messages: ChatMessage[];
       removed: number;
     }
-  /** A turn starts (before its user message), with the workspace checkpoint taken before it. */
-  | { type: "turn"; at: string; turn: number; checkpoint?: string }
+  /** A turn starts (before its user message). */
+  | { type: "turn"; at: string; turn: number }
+  /** The workspace checkpoint taken before `turn` (written when the snapshot is done). */
+  | { type: "checkpoint"; at: string; turn: number; commit: string }
   /** The conversation went back to how it was before turn `toTurn` (/undo, /rewind). */
   | { type: "rewind"; at: string; toTurn: number }
   | {
@@ -162,9 +164,14 @@ export class SessionLog {
     });
   }
 
-  /** Records the start of turn `turn`, with the checkpoint taken before it. */
-  turn(turn: number, checkpoint: string | undefined): void {
-    this.write({ type: "turn", at: new Date().toISOString(), turn, ...(checkpoint ? { checkpoint } : {}) });
+  /** Records the start of turn `turn` (before its user message). */
+  turn(turn: number): void {
+    this.write({ type: "turn", at: new Date().toISOString(), turn });
+  }
+
+  /** Records the workspace checkpoint taken before `turn`. */
+  checkpoint(turn: number, commit: string): void {
+    this.write({ type: "checkpoint", at: new Date().toISOString(), turn, commit });
   }
 
   /** Records that the conversation went back to before turn `toTurn`; returns the state it went back to. */

@@ -67,11 +67,16 @@ export class SessionReplay {
           turn: line.turn,
           at: line.at,
           prompt: "",
-          checkpoint: line.checkpoint,
+          checkpoint: undefined, // a "checkpoint" line follows once the snapshot is taken
           before: { summary: this.summary, messages: [...this.messages] },
         };
         this.turnList = [...this.turnList.filter((t) => t.turn < line.turn), turn];
         this.awaitingPrompt = turn;
+        return;
+      }
+      case "checkpoint": {
+        const turn = this.turnList.find((t) => t.turn === line.turn);
+        if (turn) turn.checkpoint = line.commit;
         return;
       }
       case "rewind": {

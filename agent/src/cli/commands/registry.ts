@@ -10,7 +10,9 @@ import { keyCommand } from "./key.js";
 import { providerCommand } from "./provider.js";
 import { providersCommand } from "./providers.js";
 import { reloadCommand } from "./reload.js";
+import { rewindCommand } from "./rewind.js";
 import { toolsCommand } from "./tools.js";
+import { undoCommand } from "./undo.js";
 
 export function builtinCommands(extra: readonly SlashCommand[] = []): SlashCommand[] {
   const commands: SlashCommand[] = [];
@@ -20,6 +22,8 @@ export function builtinCommands(extra: readonly SlashCommand[] = []): SlashComma
     compactCommand,
     contextCommand,
     initCommand,
+    undoCommand,
+    rewindCommand,
     toolsCommand,
     reloadCommand,
     providersCommand,
