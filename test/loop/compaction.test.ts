@@ -4,7 +4,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../agent/src/llm/messages.js";
 import { splitForCompaction, summaryTokenLimit } from "../../agent/src/loop/compaction.js";
-import { estimateTextTokens, type History, hasValidToolPairs } from "../../agent/src/loop/history.js";
+import {
+  estimateTextTokens,
+  estimateTokens,
+  type History,
+  hasValidToolPairs,
+} from "../../agent/src/loop/history.js";
 import { scriptedSummary, scriptLongSession } from "../support/long-session.js";
 import { MemoryTools } from "../support/memory-tools.js";
 import type { ChatBody } from "../support/scripted-llm.js";
@@ -151,6 +156,18 @@ describe("automatic compaction in a long session", () => {
     expect(last.messages[3]).toMatchObject({ role: "user", content: "read all the parts" });
     expect(hasValidToolPairs(last.messages.slice(1) as ChatMessage[])).toBe(true);
     expect(h.history.dropped).toBe(0);
+  });
+
+  it("compacts before HISTORY_BUDGET_TOKENS, a cap below the window, would drop turns", async () => {
+    h = await startHarness(notesTools(), { window: 32_768, budgetTokens: 3_000 });
+    const script = scriptLongSession(h.llm);
+    for (let turn = 0; turn < 12; turn++) await h.run(`read notes-${turn}.txt`);
+    expect(script.summaryRequests.length).toBeGreaterThanOrEqual(1);
+    expect(h.history.dropped).toBe(0);
+    for (const request of script.turnRequests.slice(1)) {
+      const history = request.body.messages.slice(1) as ChatMessage[];
+      expect(history.reduce((sum, m) => sum + estimateTokens(m), 0)).toBeLessThanOrEqual(3_000);
+    }
   });
 
   it("never compacts with COMPACT_AT_PERCENT=0: old turns are dropped as before", async () => {

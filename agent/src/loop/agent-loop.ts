@@ -287,11 +287,13 @@ export class AgentLoop {
     const fixed = estimateTextTokens(system()) + estimateTextTokens(JSON.stringify(tools));
     const room = promptRoom(window);
     const budget = room - fixed;
-    if (this.compactAtPercent > 0 && fixed + history.totalTokens() > (room * this.compactAtPercent) / 100) {
+    // HISTORY_BUDGET_TOKENS caps the history below the window: compaction then comes before that cap.
+    const limit = Math.min(room, fixed + (history.cap ?? Number.POSITIVE_INFINITY));
+    if (this.compactAtPercent > 0 && fixed + history.totalTokens() > (limit * this.compactAtPercent) / 100) {
       await compactHistory(history, {
         model,
         window,
-        keepRecentTokens: keepRecentTokens(budget),
+        keepRecentTokens: keepRecentTokens(limit - fixed),
         reason: "auto",
         signal,
         emit,

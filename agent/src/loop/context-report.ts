@@ -57,14 +57,18 @@ export function describeContext(input: ContextInput): ContextReport {
     { name: "summary", tokens: history.summaryTokens(), count: history.summary?.messages ?? 0 },
     { name: "history", tokens: historyTokens, count: history.messages.length },
   ];
+  // HISTORY_BUDGET_TOKENS caps the history below the window; compaction comes before that cap.
+  const fixed = parts
+    .filter((p) => p.name !== "summary" && p.name !== "history")
+    .reduce((n, p) => n + p.tokens, 0);
+  const limit = Math.min(input.promptRoom, fixed + (history.cap ?? Number.POSITIVE_INFINITY));
   return {
     window: input.window,
     windowSource: input.windowSource,
     reservedForAnswer: input.reservedForAnswer,
     parts,
     used: parts.reduce((sum, part) => sum + part.tokens, 0),
-    compactAt:
-      input.compactAtPercent > 0 ? Math.floor((input.promptRoom * input.compactAtPercent) / 100) : undefined,
+    compactAt: input.compactAtPercent > 0 ? Math.floor((limit * input.compactAtPercent) / 100) : undefined,
     compactions: history.summary?.compactions ?? 0,
     lastRequest: input.lastRequest,
   };

@@ -51,6 +51,11 @@ export class History {
     return this.items;
   }
 
+  /** HISTORY_BUDGET_TOKENS, when set: the most the history may hold, below what the window allows. */
+  get cap(): number | undefined {
+    return this.options.budgetTokens;
+  }
+
   /** The compaction summary at the head of what is sent, if the conversation was compacted. */
   get summary(): ConversationSummary | undefined {
     return this.summaryValue;
