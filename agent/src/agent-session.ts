@@ -55,8 +55,8 @@ export class AgentSession {
   private lastUsage: Usage | undefined;
   /** Checkpoints were found off (and the user told) in this process. */
   private checkpointsOffTold = false;
-  /** The snapshot of the running turn: tool calls wait for it, so it shows the files before the turn. */
-  private pendingCheckpoint: Promise<unknown> = Promise.resolve();
+  /** Starts (once) the snapshot of the running turn; tool calls wait for it, so it shows the files before the turn. */
+  private startCheckpoint: () => Promise<void> = () => Promise.resolve();
 
   constructor(private readonly options: AgentSessionOptions) {
     this.history = new History({
@@ -74,7 +74,7 @@ export class AgentSession {
     const tools: ToolSource = {
       listTools: (signal) => options.tools.listTools(signal),
       callTool: async (name, args, callOptions) => {
-        await this.pendingCheckpoint;
+        await this.startCheckpoint();
         return options.tools.callTool(name, args, callOptions);
       },
     };
@@ -147,12 +147,22 @@ export class AgentSession {
   async prompt(text: string, signal: AbortSignal, emit?: EmitEvent): Promise<TurnResult> {
     const turn = this.turns.length + 1;
     this.options.sessionLog.turn(turn);
-    const checkpoint = this.checkpoint(turn, emit);
-    this.pendingCheckpoint = checkpoint;
+    // The snapshot starts as the first request goes out (start-up work is done by then) and runs while the
+    // model answers; a tool call that comes back sooner waits for it.
+    let started: Promise<void> | undefined;
+    const start = () => {
+      started ??= this.checkpoint(turn, emit);
+      return started;
+    };
+    this.startCheckpoint = start;
+    const forward: EmitEvent = (event) => {
+      if (event.type === "context") void start();
+      emit?.(event);
+    };
     try {
-      return await this.loop.runTurn(text, { signal, ...(emit ? { emit } : {}) });
+      return await this.loop.runTurn(text, { signal, emit: forward });
     } finally {
-      await checkpoint; // recorded before the turn is over, so /undo right after it finds it
+      await start(); // recorded before the turn is over, so /undo right after it finds it
     }
   }
 
