@@ -25,6 +25,7 @@ export interface AgentSessionOptions {
   scrub: (text: string) => string;
   /** Messages of a resumed session, and the summary at their head. */
   restored?: ChatMessage[];
+  /** The compaction summary at the head of a resumed session's messages. */
   restoredSummary?: ConversationSummary | undefined;
   promptSections?: (input: string) => readonly string[];
   /** The project instructions (AGENTS.md files) for the system prompt. */
@@ -37,11 +38,13 @@ export interface AgentSessionOptions {
 
 /** What going back to before a turn would do, shown before it is done. */
 export interface RewindPlan {
+  /** The turn to go back to before. */
   target: TurnStart;
   /** Turns removed from the conversation (the target and every later one). */
   turnsRemoved: number;
-  /** Messages in the conversation now, and after the rewind. */
+  /** Messages in the conversation now. */
   messagesNow: number;
+  /** Messages in the conversation after the rewind. */
   messagesAfter: number;
   /** The files the restore would change, or why files are not restored. */
   files:

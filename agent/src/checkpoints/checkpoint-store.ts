@@ -35,8 +35,11 @@ export interface FileChanges {
 export type CheckpointState = { on: true } | { on: false; reason: string };
 
 export interface CheckpointStoreOptions {
+  /** DATA_DIR: the store lives in its checkpoints/ folder. */
   dataDir: string;
+  /** The workspace the checkpoints snapshot (the shadow repository's work tree). */
   workspace: string;
+  /** The session: its own index and exclude file, and its refs. */
   sessionId: string;
 }
 

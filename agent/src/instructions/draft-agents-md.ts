@@ -5,19 +5,24 @@ import type { Usage } from "../llm/messages.js";
 import { workspaceDigest } from "./workspace-digest.js";
 
 export interface DraftRequest {
+  /** The model that writes the draft. */
   model: ChatModel;
+  /** The workspace to describe. */
   workspaceRoot: string;
   /** The AGENTS.md there now, to improve rather than start over. */
   existing?: string;
+  /** Aborted by Ctrl-C. */
   signal: AbortSignal;
 }
 
 export interface Draft {
   /** The AGENTS.md text, ending with a newline. */
   text: string;
-  /** Files listed and key files read for it. */
+  /** Files listed for it. */
   listed: number;
+  /** Key files (README, manifests, CI) whose start it was shown. */
   keyFiles: string[];
+  /** Tokens (and cost) of the request. */
   usage?: Usage;
 }
 

@@ -31,6 +31,7 @@ export interface LoadedInstructions {
 }
 
 export interface InstructionSources {
+  /** The workspace: its folder and those above it up to the git root are searched. */
   workspaceRoot: string;
   /** DATA_DIR: its AGENTS.md (or CLAUDE.md) holds the user's own instructions for every project. */
   dataDir: string;

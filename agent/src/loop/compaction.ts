@@ -10,15 +10,19 @@ import type { EmitEvent } from "./events.js";
 import { estimateTextTokens, estimateTokens, type History } from "./history.js";
 
 export interface CompactOptions {
+  /** The model that writes the summary (the session's current one). */
   model: ChatModel;
   /** Tokens one request to the model may hold (prompt and answer). */
   window: number;
   /** Tokens of the most recent conversation kept verbatim (at least the last turn's request and last step). */
   keepRecentTokens: number;
+  /** "auto": the history neared the window; "manual": /compact. */
   reason: "auto" | "manual";
   /** What the summary should pay most attention to (/compact <focus>). */
   focus?: string;
+  /** Aborted by Ctrl-C: the summary request stops and the history is left unchanged. */
   signal: AbortSignal;
+  /** Receives compaction_start, compaction_end and notice events. */
   emit: EmitEvent;
   /** Usage of each summary request, as it comes (the session's totals). */
   onUsage?: (usage: Usage) => void;

@@ -6,7 +6,9 @@ import type { ToolSpec } from "./tools.js";
 export type ContextPartName = "system" | "instructions" | "skills" | "tools" | "summary" | "history";
 
 export interface ContextPart {
+  /** Which part of the request. */
   name: ContextPartName;
+  /** Its tokens, by our estimate (about 4 characters a token). */
   tokens: number;
   /** How many items the part holds (tools, messages, summarised messages), when that means something. */
   count?: number;
@@ -19,6 +21,7 @@ export interface ContextReport {
   windowSource: string;
   /** Tokens kept free for the answer. */
   reservedForAnswer: number;
+  /** The parts of the next request, in the order they are sent. */
   parts: ContextPart[];
   /** The sum of the parts. */
   used: number;
@@ -31,18 +34,27 @@ export interface ContextReport {
 }
 
 export interface ContextInput {
+  /** Tokens of the window requests are sized to. */
   window: number;
+  /** Where the window figure came from. */
   windowSource: string;
+  /** Tokens kept free for the answer. */
   reservedForAnswer: number;
   /** Tokens a prompt may use (the window less the answer's room and a margin). */
   promptRoom: number;
   /** The system prompt without instructions and sections. */
   baseSystem: string;
+  /** The project instructions section ("" when none). */
   instructions: string;
+  /** Skill and playbook sections. */
   sections: readonly string[];
+  /** The tools offered, as their schemas are sent. */
   tools: readonly ToolSpec[];
+  /** The conversation: its summary and messages. */
   history: History;
+  /** COMPACT_AT_PERCENT (0: off). */
   compactAtPercent: number;
+  /** The last request as counted, if one was sent. */
   lastRequest: { tokens: number; window: number } | undefined;
 }
 

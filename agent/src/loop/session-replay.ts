@@ -7,7 +7,9 @@ import type { SessionLine } from "./session-log.js";
 
 /** What the model is sent from: the summary at the head and the messages after it. */
 export interface ConversationState {
+  /** The compaction summary at the head, if the conversation was compacted. */
   summary: ConversationSummary | undefined;
+  /** The messages after it, verbatim. */
   messages: readonly ChatMessage[];
 }
 
