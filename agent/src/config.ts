@@ -25,6 +25,8 @@ export interface Config {
   workspaceDir: string;
   dataDir: string;
   keystorePath: string;
+  /** PROVIDERS_FILE, or `$DATA_DIR/providers.json` (which need not exist). */
+  providersFile: string;
   sessionsDir: string;
   dynamicToolsDir: string;
   skillsDir: string;
@@ -178,6 +180,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     ),
     dataDir,
     keystorePath: path(env, "KEYSTORE_PATH", join(dataDir, "keys.enc")),
+    providersFile: env.PROVIDERS_FILE ? resolve(env.PROVIDERS_FILE) : join(dataDir, "providers.json"),
     sessionsDir: join(dataDir, "sessions"),
     dynamicToolsDir: path(env, "DYNAMIC_TOOLS_DIR", join(dataDir, "dynamic-tools")),
     skillsDir: path(env, "SKILLS_DIR", join(appRoot, "skills")),

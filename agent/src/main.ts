@@ -2,6 +2,7 @@
 // Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { CheckpointStore } from "./checkpoints/checkpoint-store.js";
 import { banner, instructionsLine, version } from "./cli/banner.js";
@@ -15,7 +16,10 @@ import { runRepl } from "./cli/repl.js";
 import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { GitGuard } from "./git-guard/git-guard.js";
+import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
+import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
@@ -26,6 +30,11 @@ import { createLogger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
+import {
+  guardTrustBoundary,
+  refuseSandboxWritableCommands,
+  refuseSandboxWritableConfig,
+} from "./trust-boundary.js";
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
@@ -41,6 +50,12 @@ async function main(argv: string[]): Promise<number> {
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
+  const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
+  const sessionId = resumed?.log.id ?? SessionLog.newId();
+  const launcher = await createLauncher(config, logger, { sessionId });
+  // Nothing the agent trusts may be writable from the sandbox: refuse to start before using any of it.
+  await guardTrustBoundary(() => refuseSandboxWritableConfig(config, launcher), logger);
+
   const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
   for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
 
@@ -69,14 +84,15 @@ async function main(argv: string[]): Promise<number> {
     provider: providers.active.name,
     model: providers.current().model,
   };
-  const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
-  const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub);
+  const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub, sessionId);
 
   const mcpFile = config.mcpConfig;
-  const readServers = async () =>
-    mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+  const readServers = async () => {
+    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
+    return servers;
+  };
   const servers = await readServers();
-  const launcher = await createLauncher(config, logger, { sessionId: sessionLog.id });
   const hub = new ToolHub({
     launcher,
     servers,
@@ -86,11 +102,18 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
+  // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
+  // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
+  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
+  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
+  const tools = new GitGuardTools(spills, gitGuard, logger);
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
+    ledgerPath: join(config.dataDir, "skill-approvals.json"),
+    programs: launcher.programs,
     playbooksDir: config.playbooksDir,
-    tools: hub,
+    tools,
     model: () => providers.current(),
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
@@ -167,6 +190,9 @@ async function main(argv: string[]): Promise<number> {
     });
   } finally {
     await hub.close();
+    // Processes the sandbox left running may have touched .git after the last call.
+    const late = await gitGuard.check().catch(() => []);
+    if (late.length > 0) term.error(gitGuardNote(late));
     logger.info("agent stopped");
   }
 }

@@ -2,6 +2,7 @@
 // image), read access to the compiled file only, and a cache path Node could not parse refused clearly.
 import { describe, expect, it } from "vitest";
 import {
+  disabledModuleFlags,
   permissionFlag,
   sandboxedNodeArgs,
   ToolCachePathError,
@@ -15,6 +16,11 @@ describe("sandboxed node arguments", () => {
 
   it("picks a flag this node accepts", () => {
     expect(process.allowedNodeEnvironmentFlags.has(permissionFlag())).toBe(true);
+  });
+
+  it("switches node:sqlite off where this node has it (Node 24), and asks nothing of Node 20", () => {
+    expect(disabledModuleFlags(new Set(["--no-experimental-sqlite"]))).toEqual(["--no-experimental-sqlite"]);
+    expect(disabledModuleFlags(new Set(["--experimental-permission"]))).toEqual([]);
   });
 
   it("grants read access to the compiled file and nothing else", () => {

@@ -1,7 +1,7 @@
 // End to end through Docker Compose: the real images, the MCP server containers and a scripted LLM service;
 // the agent container in print mode and as a piped REPL, with every tool running in a hardened sandbox.
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ComposeStack, docker, type ScenarioStep } from "./compose-stack.js";
@@ -28,6 +28,32 @@ const scenarios: Record<string, ScenarioStep[]> = {
   python: [
     { toolCalls: [{ name: "python__python_exec", arguments: { code: "counter = 41" } }] },
     { toolCalls: [{ name: "python__python_exec", arguments: { code: "print('counter', counter + 1)" } }] },
+    answer,
+  ],
+  "python-boundary": [
+    {
+      toolCalls: [
+        {
+          name: "python__python_exec",
+          arguments: {
+            code: [
+              "import os, socket",
+              "def reach(host, port):",
+              "    try:",
+              "        socket.create_connection((host, port), timeout=5).close()",
+              "        return 'REACHED'",
+              "    except OSError as error:",
+              "        return type(error).__name__",
+              "print('PEER', reach('datetime-mcp', 50051))",
+              "print('INTERNET', reach('1.1.1.1', 80))",
+              "print('UID', os.getuid())",
+              "print('TOKEN', 'MCP_AUTH_TOKEN' in os.environ)",
+              "open('/workspace/from-python.txt', 'w').write('kernel')",
+            ].join("\n"),
+          },
+        },
+      ],
+    },
     answer,
   ],
   "no-network": [
@@ -126,6 +152,16 @@ describe("the agent container in print mode", () => {
     const result = await stack.print("[[e2e:python]] remember a number");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("counter 42");
+  });
+
+  it("runs python__python_exec without network, peers or token, as the workspace's owner", async () => {
+    const result = await stack.print("[[e2e:python-boundary]] try the network from python");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/PEER (gaierror|TimeoutError|OSError|ConnectionRefusedError)/);
+    expect(result.stdout).not.toContain("REACHED");
+    expect(result.stdout).toContain("UID 1000");
+    expect(result.stdout).toContain("TOKEN False");
+    expect((await stat(join(stack.workspace, "from-python.txt"))).uid).toBe(1000);
   });
 
   it("cannot reach the network from the sandbox: curl and pip download fail", async () => {

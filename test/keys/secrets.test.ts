@@ -1,10 +1,16 @@
 // SecretSet.scrub finds a secret in every encoded form it takes on its way out, and nothing else.
 // collectEnvSecrets picks the values of secret-looking environment variables.
+import { execSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { collectEnvSecrets, REDACTED, SecretSet } from "../../agent/src/keys/secrets.js";
 
 const SECRET = "sk-proj-Zx9/Qw+8Lm~7Np_6Rt.5Vb-4";
+
+/** Every 12-character piece of a key: none may be readable after scrubbing. */
+function pieces(key: string): string[] {
+  return Array.from({ length: key.length - 11 }, (_, i) => key.slice(i, i + 12));
+}
 
 describe("SecretSet", () => {
   it("ignores short values, non-strings and duplicates", () => {
@@ -50,6 +56,58 @@ describe("SecretSet", () => {
     const scrubbed = set.scrub(text);
     expect(scrubbed).toContain(REDACTED);
     expect(scrubbed).not.toContain(SECRET);
+  });
+
+  it.each([
+    ["base64 wrapped at 60", "base64 -w 60"],
+    ["base64 wrapped at 76 with CRLF", "base64 -w 76 | sed 's/$/\\r/'"],
+    ["base32", "base32"],
+    ["lower-case base32 wrapped at 50", "base32 -w 50 | tr A-Z a-z"],
+    ["an xxd dump", "xxd"],
+    ["a hexdump -C dump", "hexdump -C"],
+    ["od's hex bytes", "od -An -tx1"],
+    ["full URL-encoding", "xxd -p | tr -d '\\n' | sed 's/../%&/g'"],
+    ["upper-case full URL-encoding", "xxd -p | tr -d '\\n' | tr a-f A-F | sed 's/../%&/g'"],
+    ["a C array", "xxd -i"],
+    ["colon-separated hex", "xxd -p | sed 's/../&:/g'"],
+    ["\\x escapes", "xxd -p | sed 's/../\\\\x&/g'"],
+    ["text folded at 10", "fold -w 10"],
+  ])("redacts %s of a line holding the secret, and its JSON-escaped copy", (_label, command) => {
+    const set = new SecretSet([SECRET]);
+    const output = execSync(command, { input: `OPENAI_API_KEY=${SECRET}\n` }).toString();
+    for (const text of [output, JSON.stringify(output)]) {
+      const scrubbed = set.scrub(text);
+      expect(scrubbed).toContain(REDACTED);
+      const decoded = [
+        scrubbed.replace(/\s|\\n|\\r/g, ""),
+        Buffer.from((scrubbed.match(/[0-9a-f]{2}/gi) ?? []).join(""), "hex").toString("latin1"),
+      ];
+      for (const view of decoded) for (const piece of pieces(SECRET)) expect(view).not.toContain(piece);
+    }
+  });
+
+  it("redacts 16 or more characters of a secret anywhere, also in the bytes of a cut-off hex dump", () => {
+    const set = new SecretSet([SECRET]);
+    expect(set.scrub(`tail: ${SECRET.slice(5)}`)).toBe(`tail: ${REDACTED}`);
+    expect(set.scrub(`x${SECRET.slice(3, 19)}y`)).toBe(`x${REDACTED}y`);
+    expect(set.scrub(SECRET.slice(0, 15))).toBe(SECRET.slice(0, 15));
+    const dump = execSync("xxd", { input: `key=${SECRET}` }).toString();
+    const cut = `${dump.slice(0, Math.floor(dump.length * 0.6))}...`;
+    const hex = (set.scrub(cut).match(/[0-9a-f]{4} /g) ?? []).join("").replace(/ /g, "");
+    expect(Buffer.from(hex, "hex").toString("latin1")).not.toContain(SECRET.slice(10, 22));
+  });
+
+  // A backtracking matcher (the first attempt) never finished on this input; a linear one takes well under a
+  // second. The test timeout is the bound: no timing assertion of our own, which would be flaky under load.
+  it("scrubs a 1 MB hex dump cut off in the middle of a secret without backtracking", {
+    timeout: 20_000,
+  }, () => {
+    const set = new SecretSet([SECRET, "gsk_other-secret-0123456789"]);
+    const dump = execSync("xxd", { input: `${"z".repeat(500_000)}${SECRET}`, maxBuffer: 1 << 24 }).toString();
+    const cut = dump.slice(0, dump.length - 60);
+    const scrubbed = set.scrub(cut);
+    expect(scrubbed.length).toBeGreaterThan(cut.length / 2);
+    expect(scrubbed.slice(0, 1000)).toBe(cut.slice(0, 1000)); // the innocent start is untouched
   });
 
   it("redacts JSON-escaped secrets that contain quotes and backslashes", () => {

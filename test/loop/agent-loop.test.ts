@@ -157,6 +157,26 @@ describe("agent loop", () => {
     expect(toolMessages(h).map((m) => m.content)).toEqual(["slow result", "fast result"]);
   });
 
+  it("runs 500 calls of one response at most 8 at a time, results still in call order", async () => {
+    let running = 0;
+    let most = 0;
+    const tools = new MemoryTools().add("work", async (args) => {
+      running++;
+      most = Math.max(most, running);
+      // Give every other call that could start a chance to, before this one finishes.
+      await new Promise((resolve) => setImmediate(resolve));
+      running--;
+      return `done ${String(args.n)}`;
+    });
+    h = await startHarness(tools);
+    const calls = Array.from({ length: 500 }, (_, n) => call("work", { n }));
+    h.llm.enqueue({ toolCalls: calls }, { text: "ok" });
+    await h.run("flood");
+    expect(tools.calls).toHaveLength(500);
+    expect(most).toBe(8);
+    expect(toolMessages(h).map((m) => m.content)).toEqual(calls.map((_, n) => `done ${n}`));
+  });
+
   it("aborts a running tool on Ctrl-C, keeps the history valid, and the next prompt works", async () => {
     let sawAbort = false;
     const tools = echoTools().add("hang", (_args, { signal }) => {

@@ -1,6 +1,7 @@
 // Dynamic tools inside the Docker sandbox, on the image's Node 24: create_tool saves and loads a tool, the call
-// runs under Node's permission model there too (its flags differ from Node 20's), sees no environment, and
-// reaches only the workspace.
+// runs under Node's permission model there too (its flags differ from Node 20's), sees no environment, reaches
+// only the workspace, and has neither node:sqlite (which writes files past the permission model) nor process.kill.
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
@@ -40,7 +41,14 @@ it("creates a tool and runs it sandboxed in the container: workspace via ctx onl
     const words = (await ctx.readFile(args.path)).trim().split(/\\s+/).length;
     let fsDenied = "no";
     try { (await import("node:fs")).readFileSync("/etc/hostname"); } catch (e) { fsDenied = String((e as { code?: string }).code); }
-    return { words, env: Object.keys(process.env).length, node: process.version, fsDenied };
+    let sqliteDenied = "no";
+    try {
+      const { DatabaseSync } = await import("node:sqlite" as string);
+      new DatabaseSync("/workspace/written-by-sqlite.db").exec("create table t(a)");
+    } catch (e) { sqliteDenied = String((e as { code?: string }).code); }
+    let killDenied = "no";
+    try { process.kill(process.ppid, 0); } catch (e) { killDenied = String((e as { code?: string }).code); }
+    return { words, env: Object.keys(process.env).length, node: process.version, fsDenied, sqliteDenied, killDenied };
   }`;
   const created = await call("create_tool", {
     name: "probe",
@@ -53,7 +61,14 @@ it("creates a tool and runs it sandboxed in the container: workspace via ctx onl
   expect(listed.tools.map((t) => t.name)).toContain("probe");
   const result = await call("probe", { path: "words.txt" });
   expect(result.isError, result.text).toBe(false);
-  const report = JSON.parse(result.text) as { words: number; env: number; node: string; fsDenied: string };
-  expect(report).toMatchObject({ words: 4, env: 0, fsDenied: "ERR_ACCESS_DENIED" });
+  const report = JSON.parse(result.text) as Record<string, unknown>;
+  expect(report).toMatchObject({
+    words: 4,
+    env: 0,
+    fsDenied: "ERR_ACCESS_DENIED",
+    sqliteDenied: "ERR_UNKNOWN_BUILTIN_MODULE",
+    killDenied: "ERR_ACCESS_DENIED",
+  });
   expect(report.node).toMatch(/^v24\./);
+  expect(existsSync(`${workspace}/written-by-sqlite.db`)).toBe(false);
 }, 180_000);

@@ -1,10 +1,11 @@
 // install_dependency: the spec validation table, argv-only commands, and through the docker sandbox a real
 // install in a short-lived hardened container that writes into the workspace's .venv and leaves nothing behind.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
+import { imageInstallCommand } from "../../agent/src/sandbox/image-install-command.js";
 import { installCommand, validateInstallRequest } from "../../agent/src/toolhost/tools/install-dependency.js";
 import {
   buildTestImage,
@@ -14,6 +15,7 @@ import {
   removeSessions,
   requireDocker,
   sandboxDir,
+  TEST_IMAGE,
   testLauncher,
 } from "./docker-support.js";
 
@@ -73,6 +75,10 @@ describe("package spec validation", () => {
     expect(argv.slice(-2)).toEqual(["a==1", "b>=2"]);
     expect(argv[2]).not.toContain("a==1");
     expect(installCommand({ manager: "npm", packages: ["x@1"] }).at(-1)).toBe("x@1");
+    const image = imageInstallCommand({ manager: "pip", packages: ["a==1", "b>=2"] });
+    expect(image.slice(-2)).toEqual(["a==1", "b>=2"]);
+    expect(image.slice(0, -2).join(" ")).not.toMatch(/a==1|b>=2/);
+    expect(imageInstallCommand({ manager: "npm", packages: ["x@1"] }).at(-1)).toBe("x@1");
   });
 });
 
@@ -125,22 +131,83 @@ describe("install_dependency in the docker sandbox", () => {
 
   it("installs a package into the workspace's .venv, where the sandbox's python finds it", async () => {
     workspace = await sandboxDir("install-ws-");
-    launcher = testLauncher(workspace, { installNetwork: "none" });
-    // A local index instead of the network: a wheel in the workspace, and pip.conf in the venv points at it.
-    mkdirSync(join(workspace, "wheels"));
-    execFileSync("python3", ["-c", WHEEL_SCRIPT, join(workspace, "wheels")]);
-    execFileSync("chown", ["-R", "1000:1000", workspace]);
+    // A package index of our own instead of the internet: a container serving one wheel on an internal network.
+    const wheels = await sandboxDir("install-wheels-");
+    const index = await startWheelIndex(wheels);
+    launcher = testLauncher(workspace, { installNetwork: index.network, installAllowUrls: true });
     const { client, call } = await connect(launcher);
     try {
-      const venv = await call("shell", { command: "python3 -m venv .venv && cp wheels/pip.conf .venv/" });
-      expect(venv.isError).toBe(false);
-      const result = await call("install_dependency", { manager: "pip", packages: ["e2e-demo==1.0"] });
+      const url = `http://${index.host}:8000/e2e_demo-1.0-py3-none-any.whl`;
+      const result = await call("install_dependency", { manager: "pip", packages: [url] });
       expect(result).toMatchObject({ isError: false });
-      expect(result.text).toMatch(/^Installed e2e-demo==1.0 into \.venv/);
+      expect(result.text).toMatch(/^Installed http:\S+ into \.venv/);
       const check = await call("shell", {
-        command: ".venv/bin/python -c 'import e2e_demo; print(e2e_demo.VALUE)'",
+        command: ".venv/bin/python -c 'import e2e_demo; print(e2e_demo.VALUE)' && head -1 .venv/bin/e2e-demo",
       });
       expect(check.text).toContain("installed-in-workspace");
+      // Entry points run with the venv's python, like a venv's own pip would have written them.
+      expect(check.text).toContain("#!/workspace/.venv/bin/python");
+      // The venv the install created has pip, for the model's offline use.
+      expect((await call("shell", { command: ".venv/bin/python -m pip --version" })).text).toMatch(/^pip /);
+      expect(await installContainers(launcher.sessionId)).toBe(0);
+    } finally {
+      await client.close();
+      await index.stop();
+      await removeDir(wheels);
+    }
+  });
+
+  it("runs none of the workspace's code in the networked install container", async () => {
+    workspace = await sandboxDir("install-ws-");
+    // What code in the sandbox can plant for the installer to run with network: the venv's pip and python, a
+    // .pth file and a keyring module in its site-packages, a pip.conf pointing at a local sdist whose setup.py
+    // runs, a pip module in the working directory, and for npm a git= in .npmrc, a git dependency, lifecycle
+    // scripts in package.json and an install script in a file: dependency.
+    const planted = (name: string) => `open('/workspace/pwned-${name}', 'w')`;
+    const site = join(workspace, ".venv", "lib", "python3.11", "site-packages");
+    mkdirSync(join(site, "keyring"), { recursive: true });
+    mkdirSync(join(workspace, ".venv", "bin"), { recursive: true });
+    mkdirSync(join(workspace, "pip"));
+    mkdirSync(join(workspace, "sdists"));
+    mkdirSync(join(workspace, "local"));
+    const files: Record<string, string> = {
+      ".venv/pyvenv.cfg": "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n",
+      ".venv/bin/pip": "#!/bin/sh\ntouch /workspace/pwned-venv-pip\n",
+      ".venv/bin/python": "#!/bin/sh\ntouch /workspace/pwned-venv-python\n",
+      ".venv/pip.conf": "[global]\nno-index = true\nfind-links = /workspace/sdists\n",
+      ".venv/lib/python3.11/site-packages/evil.pth": `import os; ${planted("pth")}\n`,
+      ".venv/lib/python3.11/site-packages/keyring/__init__.py": `${planted("keyring")}\n`,
+      "pip/__init__.py": `${planted("cwd-pip")}\n`,
+      "pip/__main__.py": `${planted("cwd-pip-main")}\n`,
+      "evil.sh": "#!/bin/sh\ntouch /workspace/pwned-npm-git\nexit 1\n",
+      ".npmrc": "git=/workspace/evil.sh\nfetch-retries=0\n",
+      "package.json": JSON.stringify({
+        name: "victim",
+        version: "1.0.0",
+        scripts: { preinstall: "touch pwned-preinstall", postinstall: "touch pwned-postinstall" },
+        dependencies: { gitdep: "git+https://example.invalid/x.git", local: "file:./local" },
+      }),
+      "local/package.json": JSON.stringify({
+        name: "local",
+        version: "1.0.0",
+        scripts: { install: "touch /workspace/pwned-file-dep" },
+      }),
+    };
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(workspace, path), content);
+    chmodSync(join(workspace, ".venv", "bin", "pip"), 0o755);
+    chmodSync(join(workspace, ".venv", "bin", "python"), 0o755);
+    chmodSync(join(workspace, "evil.sh"), 0o755);
+    execFileSync("python3", ["-c", SDIST_SCRIPT, join(workspace, "sdists")]);
+    execFileSync("chown", ["-R", "1000:1000", workspace]);
+    launcher = testLauncher(workspace, { installNetwork: "none" });
+    const { client, call } = await connect(launcher);
+    try {
+      const pip = await call("install_dependency", { manager: "pip", packages: ["e2e-demo==1.0"] });
+      expect(pip.isError).toBe(true);
+      expect(pip.text).toMatch(/pip exited with code 1/);
+      const npm = await call("install_dependency", { manager: "npm", packages: ["lodash"] });
+      expect(npm.isError).toBe(true);
+      expect(readdirSync(workspace).filter((name) => name.startsWith("pwned-"))).toEqual([]);
       expect(await installContainers(launcher.sessionId)).toBe(0);
     } finally {
       await client.close();
@@ -166,15 +233,70 @@ describe("install_dependency in the docker sandbox", () => {
   });
 });
 
-// Writes a minimal pure-Python wheel e2e_demo 1.0 (and the pip.conf copy the test moves into the venv).
+/** Serves `dir` over HTTP from a container on a fresh internal network; the install container joins it. */
+async function startWheelIndex(
+  dir: string,
+): Promise<{ network: string; host: string; stop: () => Promise<void> }> {
+  execFileSync("python3", ["-c", WHEEL_SCRIPT, dir]);
+  execFileSync("chown", ["-R", "1000:1000", dir]);
+  const network = `tca-test-index-net-${process.pid}`;
+  const host = `tca-test-index-${process.pid}`;
+  await docker.createNetwork({ Name: network, Internal: true });
+  const container = await docker.createContainer({
+    name: host,
+    Image: TEST_IMAGE,
+    Entrypoint: [],
+    Cmd: ["python3", "-m", "http.server", "8000", "--bind", "0.0.0.0", "--directory", "/srv"],
+    User: "1000:1000",
+    HostConfig: { NetworkMode: network, Binds: [`${dir}:/srv:ro`], AutoRemove: false },
+  });
+  const stop = async () => {
+    await container.remove({ force: true }).catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
+  };
+  try {
+    await container.start();
+    const probe = "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/', timeout=2)";
+    await expect
+      .poll(
+        async () => {
+          const exec = await container.exec({ Cmd: ["python3", "-c", probe], AttachStdout: true });
+          const stream = await exec.start({});
+          await new Promise((resolve) => stream.on("end", resolve).resume());
+          return (await exec.inspect()).ExitCode;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(0);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { network, host, stop };
+}
+
+// Writes a minimal pure-Python wheel e2e_demo 1.0 with a console script.
 const WHEEL_SCRIPT = `
 import sys, zipfile, os
 out = sys.argv[1]
 with zipfile.ZipFile(os.path.join(out, "e2e_demo-1.0-py3-none-any.whl"), "w") as z:
-    z.writestr("e2e_demo/__init__.py", "VALUE = 'installed-in-workspace'\\n")
+    z.writestr("e2e_demo/__init__.py", "VALUE = 'installed-in-workspace'\\ndef main():\\n    print(VALUE)\\n")
     z.writestr("e2e_demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\\nName: e2e-demo\\nVersion: 1.0\\n")
     z.writestr("e2e_demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
-    z.writestr("e2e_demo-1.0.dist-info/RECORD", "e2e_demo/__init__.py,,\\ne2e_demo-1.0.dist-info/METADATA,,\\ne2e_demo-1.0.dist-info/WHEEL,,\\ne2e_demo-1.0.dist-info/RECORD,,\\n")
-with open(os.path.join(out, "pip.conf"), "w") as f:
-    f.write("[global]\\nno-index = true\\nfind-links = /workspace/wheels\\n")
+    z.writestr("e2e_demo-1.0.dist-info/entry_points.txt", "[console_scripts]\\ne2e-demo = e2e_demo:main\\n")
+    z.writestr("e2e_demo-1.0.dist-info/RECORD", "")
+`;
+
+// Writes an sdist e2e-demo 1.0 whose setup.py leaves a mark when pip builds it.
+const SDIST_SCRIPT = `
+import io, sys, tarfile, os
+out = sys.argv[1]
+setup = b"open('/workspace/pwned-sdist', 'w')\\nfrom setuptools import setup\\nsetup(name='e2e-demo', version='1.0')\\n"
+with tarfile.open(os.path.join(out, "e2e-demo-1.0.tar.gz"), "w:gz") as t:
+    info = tarfile.TarInfo("e2e-demo-1.0/setup.py")
+    info.size = len(setup)
+    t.addfile(info, io.BytesIO(setup))
 `;

@@ -1,16 +1,19 @@
-// Around the sandbox: stale cleanup that spares live owners, bind sources found in an agent container's own
+// Around the sandbox: stale cleanup that spares live owners (judged by per-process labels), bind sources found in an agent container's own
 // mounts, the agent's own container read from mountinfo, and Docker failures that name their fix.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sandboxContainerSpec } from "../../agent/src/sandbox/docker-container-spec.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { kernelScope, processIdentity } from "../../agent/src/keys/process-identity.js";
+import { SESSION_LABEL, sandboxContainerSpec } from "../../agent/src/sandbox/docker-container-spec.js";
 import { describeContainerEnd } from "../../agent/src/sandbox/docker-errors.js";
 import { detectAgentPlace, resolveBindSources } from "../../agent/src/sandbox/docker-host-paths.js";
 import { removeStaleSandboxes } from "../../agent/src/sandbox/docker-stale.js";
 import { SandboxError } from "../../agent/src/sandbox/launcher.js";
+import { type OwnerIdentity, ownIdentity } from "../../agent/src/sandbox/owner-identity.js";
 import {
   buildTestImage,
   connect,
@@ -43,7 +46,14 @@ afterAll(async () => {
   await removeDir(workspace);
 });
 
-function createIdle(owner: string, name: string, extra: Partial<Dockerode.ContainerCreateOptions> = {}) {
+const sessionFilter = { labels: [`${SESSION_LABEL}=${SESSION}`] };
+
+function createIdle(
+  owner: OwnerIdentity,
+  name: string,
+  extra: Partial<Dockerode.ContainerCreateOptions> = {},
+  cmd = ["sleep", "300"],
+) {
   const spec = sandboxContainerSpec({
     role: "toolhost",
     image: TEST_IMAGE,
@@ -55,9 +65,17 @@ function createIdle(owner: string, name: string, extra: Partial<Dockerode.Contai
     network: "none",
     user: { uid: 1000, gid: 1000 },
     limits: { memoryMb: 64, cpus: 0.5, pidsLimit: 32 },
-    cmd: ["sleep", "300"],
+    cmd,
   });
   return docker.createContainer({ ...spec, ...extra });
+}
+
+/** A started container labelled as this owner's sandbox; with `cmd` ["true"] it has exited when this returns. */
+async function startIdle(owner: OwnerIdentity, name: string, cmd?: string[]) {
+  const container = await createIdle(owner, `${name}-${process.pid}`, {}, cmd);
+  await container.start();
+  if (cmd) await container.wait();
+  return container.id;
 }
 
 async function deadPid(): Promise<number> {
@@ -66,34 +84,68 @@ async function deadPid(): Promise<number> {
   return child.pid ?? 999_999;
 }
 
+/** Another agent's identity: a fresh instance id, and the process label given. */
+function agent(process?: string, container?: string): OwnerIdentity {
+  return {
+    instance: randomBytes(16).toString("hex"),
+    ...(process ? { process } : {}),
+    ...(container ? { container } : {}),
+  };
+}
+
 describe("stale sandbox cleanup", () => {
-  it("removes containers whose owner process is gone and keeps those of a running agent", async () => {
-    const here = `host:${hostname()}`;
-    const dead = await createIdle(`${here}/${await deadPid()}`, `tca-test-dead-${process.pid}`);
-    const live = await createIdle(`${here}/${process.ppid}`, `tca-test-live-${process.pid}`);
-    const foreign = await createIdle(`host:some-other-machine/1`, `tca-test-foreign-${process.pid}`);
-    const removed = await removeStaleSandboxes(docker, { kind: "host", hostname: hostname() });
-    expect(removed).toBeGreaterThanOrEqual(1);
-    const left = await sessionContainers(SESSION);
-    expect(left).not.toContain(dead.id);
-    expect(left).toEqual(expect.arrayContaining([live.id, foreign.id]));
-    await removeSessions(SESSION);
+  afterEach(() => removeSessions(SESSION));
+
+  it("keeps the running sandbox of another agent with the same hostname whose pid does not exist here", async () => {
+    const scope = kernelScope() ?? "";
+    const gonePid = await deadPid();
+    // An older agent in another pid namespace (a container, a second VM session) with the same hostname, and
+    // a current one: neither pid exists in this namespace, both agents are alive.
+    const legacy = await startIdle({ instance: `host:${hostname()}/${gonePid}` }, "tca-test-samehost-legacy");
+    const otherNamespace = `${scope.split(":")[0]}:1:${gonePid}:12345`;
+    const current = await startIdle(agent(otherNamespace), "tca-test-samehost-current");
+    const removed = await removeStaleSandboxes(docker, ownIdentity(), sessionFilter);
+    expect(removed).toBe(0);
+    expect(await sessionContainers(SESSION)).toEqual(expect.arrayContaining([legacy, current]));
   });
 
-  it("treats a sandbox whose owner container no longer exists as stale", async () => {
-    const gone = "f".repeat(64);
-    const orphan = await createIdle(`${gone}/7`, `tca-test-orphan-${process.pid}`);
-    await removeStaleSandboxes(docker, { kind: "host", hostname: hostname() });
-    expect(await sessionContainers(SESSION)).not.toContain(orphan.id);
+  it("removes only the sandboxes whose owner is provably gone", async () => {
+    const sleeper = spawn("sleep", ["300"]);
+    try {
+      const live = processIdentity(sleeper.pid) ?? "";
+      const scope = kernelScope() ?? "";
+      const pid = sleeper.pid ?? 0;
+      const kept = [
+        await startIdle(agent(live), "tca-test-live-owner"),
+        await startIdle(ownIdentity(), "tca-test-own-exited", ["true"]),
+        await startIdle(agent(), "tca-test-just-exited", ["true"]),
+      ];
+      const gone = [
+        await startIdle(agent(`${scope}:${await deadPid()}:1`), "tca-test-dead-owner"),
+        await startIdle(agent(`${scope}:${pid}:1`), "tca-test-reused-pid"),
+        await startIdle(agent(undefined, "f".repeat(64)), "tca-test-owner-container-gone"),
+      ];
+      expect(await removeStaleSandboxes(docker, ownIdentity(), sessionFilter)).toBe(gone.length);
+      const left = await sessionContainers(SESSION);
+      expect(left.sort()).toEqual([...kept].sort());
+
+      // Stopped with an owner nobody can check: left behind once the grace period is over.
+      expect(await removeStaleSandboxes(docker, ownIdentity(), { ...sessionFilter, exitedGraceMs: 0 })).toBe(
+        1,
+      );
+      expect((await sessionContainers(SESSION)).sort()).toEqual(kept.slice(0, 2).sort());
+    } finally {
+      sleeper.kill();
+    }
   });
 });
 
 describe("bind sources of an agent running in a container", () => {
   it("maps paths under the agent's bind mounts and named volumes to what the daemon can mount", async () => {
-    const agent = await createIdle("host:test/1", `tca-test-agent-${process.pid}`, {
+    const agentContainer = await createIdle(agent(), `tca-test-agent-${process.pid}`, {
       HostConfig: { Binds: [`${workspace}:/workspace:rw`, `${volumeName}:/dynamic-tools`] },
     });
-    const place = { kind: "container" as const, id: agent.id };
+    const place = { kind: "container" as const, id: agentContainer.id };
     const sources = await resolveBindSources(docker, place, [
       { agentPath: "/workspace", variable: "HOST_WORKSPACE_DIR" },
       { agentPath: "/workspace/sub/dir", variable: "HOST_WORKSPACE_DIR" },
@@ -122,7 +174,7 @@ describe("bind sources of an agent running in a container", () => {
     );
     expect(detectAgentPlace(file)).toEqual({ kind: "container", id });
     await writeFile(file, "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n");
-    expect(detectAgentPlace(file)).toEqual({ kind: "host", hostname: hostname() });
+    expect(detectAgentPlace(file)).toEqual({ kind: "host" });
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared setup of the Docker sandbox tests: a reachable daemon (or a clear failure), the agent image built once
 // from this tree (layer cache makes rebuilds cheap), workspaces the sandbox user owns, and label-based cleanup.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,8 +15,11 @@ import { SESSION_LABEL } from "../../agent/src/sandbox/docker-container-spec.js"
 
 const run = promisify(execFile);
 export const repoRoot = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
-/** The image the tests build and run; never the user's `latest`. */
-export const TEST_IMAGE = "ts-coding-agent:test";
+/**
+ * The image the tests build and run; never the user's `latest`, and one per checkout, so two worktrees testing
+ * on one engine at once never run each other's build.
+ */
+export const TEST_IMAGE = `ts-coding-agent:test-${createHash("sha256").update(repoRoot).digest("hex").slice(0, 8)}`;
 export const docker = new Dockerode();
 
 /** Fails with the reason when no daemon answers: these tests need a real Docker engine. */

@@ -116,7 +116,10 @@ describe("the model", () => {
   });
 
   it("runs an approved skill through run_skill and gets its report", async () => {
-    const registry = new SkillRegistry({ dir: join(root, "skills"), cacheDir: join(root, "cache") });
+    const registry = new SkillRegistry({
+      dir: join(root, "skills"),
+      ledgerPath: join(root, "data", "skill-approvals.json"),
+    });
     await commitApproval(registry, await prepareApproval(registry, "hello"));
     llm.enqueue(
       { toolCalls: [{ name: "run_skill", arguments: { name: "hello", args: { text: "from the model" } } }] },

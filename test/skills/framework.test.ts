@@ -103,7 +103,7 @@ describe("approval", () => {
     expect(readFileSync(join(dir, "SKILL.md"), "utf8")).toBe(
       before.replace("status: proposed", "status: approved"),
     );
-    const ledger = JSON.parse(readFileSync(join(h.skillsDir, ".approvals.json"), "utf8"));
+    const ledger = JSON.parse(readFileSync(h.ledgerPath, "utf8"));
     expect(ledger.echo).toEqual({
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       approvedBy: expect.any(String),
@@ -136,9 +136,20 @@ describe("approval", () => {
   it("does not trust a status of approved that the ledger does not back", async () => {
     writeSkill(h.skillsDir, { ...ECHO, status: "approved" });
     expect(state("echo")).toEqual({ kind: "changed", reason: "not in the approvals ledger" });
-    writeFileSync(join(h.skillsDir, ".approvals.json"), "{not json");
+    writeFileSync(h.ledgerPath, "{not json");
     expect(state("echo")).toMatchObject({ kind: "changed", reason: expect.stringMatching(/not valid JSON/) });
     await expect(h.run("echo", "x")).rejects.toBeInstanceOf(Error);
+  });
+
+  it("ignores an approvals file in the skills directory, where the sandbox may write: only DATA_DIR's counts", async () => {
+    // What code in the sandbox could do with the skills directory inside its workspace: a skill marked approved
+    // and a ledger entry with its hash, in the ledger's old place.
+    writeSkill(h.skillsDir, { ...ECHO, status: "approved" });
+    const hash = h.services.registry.scan().find((e) => e.name === "echo")?.hash;
+    const forged = { echo: { sha256: hash, approvedBy: "sandbox", approvedAt: new Date().toISOString() } };
+    writeFileSync(join(h.skillsDir, ".approvals.json"), JSON.stringify(forged));
+    expect(state("echo")).toEqual({ kind: "changed", reason: "not in the approvals ledger" });
+    await expect(h.run("echo", "x")).rejects.toThrow(/approval is revoked.*\/approve echo/);
   });
 
   it("refuses to commit an approval when the files changed after the question", async () => {

@@ -78,6 +78,32 @@ export default async () => {
     await expect(readFile(path.join(dirs.workspace, "pwned.txt"))).rejects.toThrow();
   });
 
+  it("cannot signal other processes: process.kill, its named import and os.setPriority are denied", async () => {
+    const code = `
+import os from "node:os";
+import { kill } from "node:process";
+export default async () => {
+  const out = [];
+  const attempt = (what, fn) => { try { fn(); out.push(what + ": allowed"); } catch (error) { out.push(what + ": " + error.code); } };
+  attempt("kill", () => process.kill(process.ppid, 0));
+  attempt("named kill", () => kill(process.ppid, 0));
+  attempt("raw kill", () => process._kill(process.ppid, 0));
+  attempt("builtin kill", () => process.getBuiltinModule?.("node:process").kill(process.ppid, 0));
+  attempt("priority", () => os.setPriority(process.ppid, 19));
+  attempt("restore", () => { process.kill = () => true; if (process.kill(process.ppid, 0) === true) throw Object.assign(new Error(), { code: "RESTORED" }); });
+  return out.join("\\n");
+};`;
+    const result = await run("signal_attempts", code);
+    expect(result.text.split("\n")).toEqual([
+      "kill: ERR_ACCESS_DENIED",
+      "named kill: ERR_ACCESS_DENIED",
+      "raw kill: ERR_ACCESS_DENIED",
+      "builtin kill: ERR_ACCESS_DENIED",
+      "priority: ERR_ACCESS_DENIED",
+      expect.stringMatching(/^restore: (TypeError|undefined)$/),
+    ]);
+  });
+
   it("gets nothing outside the workspace through ctx either", async () => {
     const code = `
 export default async (args, ctx) => {

@@ -56,7 +56,9 @@ const MAX_TOOL_PAGES = 10;
 
 /** Reasons end up in tool results and /tools: one bounded line. */
 function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  // The SDK puts whole messages in some errors ("... unknown token: {json}"): tool output, which a cut could
+  // leave with part of a secret too short for the scrubber to know. Drop the payload, then cut.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/: \{[\s\S]*$/, ": {…}");
   return message.length > 300 ? `${message.slice(0, 300)}...` : message;
 }
 

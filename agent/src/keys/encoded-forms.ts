@@ -1,20 +1,42 @@
-// Every textual form a secret commonly takes on its way out: raw, JSON-escaped, URL-encoded, hex, base64.
-// The scrubber matches all of them, so a key cannot slip through inside an Authorization header or a URL.
+// Every textual form a secret commonly takes on its way out: raw, JSON-escaped, URL-encoded, hex, base64 and
+// base32. The scrubber matches them as they are, folded into lines (broken-forms.ts) and hex with separators.
 
 const toUrlSafeBase64 = (s: string) => s.replaceAll("+", "-").replaceAll("/", "_");
 
+const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** RFC 4648 base32, without padding. */
+function base32(bytes: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32_ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += BASE32_ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
 /**
- * The base64 characters that depend only on the secret when it sits at byte `offset` (0, 1 or 2) of a longer
- * payload: `Basic base64("user:" + secret)` puts it at any offset modulo 3, and the characters at either
- * edge mix in neighbouring bytes, so they are left out.
+ * The characters of an encoding with `bitsPerChar` bits per character that depend only on the secret when it
+ * sits at byte `offset` of a longer payload (`Basic base64("user:" + secret)` puts it at any offset): the
+ * characters at either edge mix in neighbouring bytes, so they are left out.
  */
-function base64Core(bytes: Buffer, offset: number): string {
-  const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
-  const encoded = padded.toString("base64");
-  const firstBit = offset * 8;
-  const endBit = (offset + bytes.length) * 8;
-  const first = Math.ceil(firstBit / 6);
-  const last = Math.floor((endBit - 6) / 6);
+function encodedCore(
+  bytes: Buffer,
+  offset: number,
+  bitsPerChar: number,
+  encode: (b: Buffer) => string,
+): string {
+  const encoded = encode(Buffer.concat([Buffer.alloc(offset), bytes]));
+  const first = Math.ceil((offset * 8) / bitsPerChar);
+  const last = Math.floor(((offset + bytes.length) * 8 - bitsPerChar) / bitsPerChar);
   return encoded.slice(first, last + 1);
 }
 
@@ -24,8 +46,8 @@ function lowerPercent(encoded: string): string {
 }
 
 /**
- * The distinct forms of `secret` to look for, longest first (so an overlapping longer match wins).
- * Forms shorter than 8 characters are dropped: they would match innocent text.
+ * The distinct forms of `secret` to look for, longest first (so an overlapping longer match wins): hex and
+ * base32 in both cases. Forms shorter than 8 characters are dropped: they would match innocent text.
  */
 export function encodedForms(secret: string): string[] {
   const bytes = Buffer.from(secret, "utf8");
@@ -43,8 +65,12 @@ export function encodedForms(secret: string): string[] {
     hex.toUpperCase(),
   ];
   for (const offset of [0, 1, 2]) {
-    const core = base64Core(bytes, offset);
+    const core = encodedCore(bytes, offset, 6, (b) => b.toString("base64"));
     forms.push(core, toUrlSafeBase64(core));
+  }
+  for (const offset of [0, 1, 2, 3, 4]) {
+    const core = encodedCore(bytes, offset, 5, base32);
+    forms.push(core, core.toLowerCase());
   }
   return [...new Set(forms)].filter((f) => f.length >= 8).sort((a, b) => b.length - a.length);
 }

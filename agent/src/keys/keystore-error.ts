@@ -8,7 +8,11 @@ export type KeystoreErrorCode =
   | "unsupported-version"
   | "insecure-permissions"
   | "invalid-input"
-  | "io";
+  | "io"
+  /** Another process holds the keystore's lock for too long. */
+  | "busy"
+  /** The file was re-encrypted under another master key after this process opened it. */
+  | "rotated";
 
 /** The keystore file could not be read, decrypted or written, or a caller passed a bad provider or key. */
 export class KeystoreError extends Error {

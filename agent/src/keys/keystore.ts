@@ -1,9 +1,11 @@
-// The provider keystore: one encrypted file of provider → API key, opened with LLM_MASTER_KEY.
-// Every mutation rewrites the whole file atomically with a fresh nonce; a failure never loses the old file.
+// The provider keystore: one encrypted file of provider → API key, opened with LLM_MASTER_KEY. Every mutation
+// takes the file's lock, re-reads it, and rewrites it atomically with a fresh nonce: agents in other processes
+// lose none of each other's keys, a rotation elsewhere is noticed, and a failure never loses the old file.
 import { promises as fs } from "node:fs";
 import nodePath from "node:path";
 import { z } from "zod";
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from "./atomic-write.js";
+import { FileLockTimeoutError, withFileLock } from "./file-lock.js";
 import { KeystoreError } from "./keystore-error.js";
 import {
   type DerivedKey,
@@ -21,6 +23,8 @@ import { loadSodium, type Sodium } from "./sodium.js";
 export interface KeystoreOptions {
   /** Argon2id cost for a new store and for `rotate` (default: libsodium's interactive limits). */
   kdf?: KdfParams;
+  /** Longest wait for another process's lock before a change fails with `busy`, in ms (default 15 s). */
+  lockTimeoutMs?: number;
 }
 
 /** One entry of `list()`: safe to print. */
@@ -50,10 +54,18 @@ export class Keystore {
     /** Absolute path of the keystore file. */
     readonly path: string,
     private readonly sodium: Sodium,
+    /** Kept to derive the key again when another process wrote the file with a new salt. */
+    private masterKey: string,
     private derived: DerivedKey,
     private entries: ReadonlyMap<string, StoredKey>,
     private readonly kdfForRotation: KdfParams,
+    private readonly lockTimeoutMs: number | undefined,
   ) {}
+
+  /** The lock every mutation holds, across processes. */
+  get lockPath(): string {
+    return `${this.path}.lock`;
+  }
 
   /** Where `rotate` keeps the previous file until the new one is durably in place. */
   get backupPath(): string {
@@ -91,13 +103,21 @@ export class Keystore {
     if (text === undefined) {
       const salt = newSalt(sodium);
       const derived = { key: deriveKey(sodium, masterKey, salt, kdfForRotation), salt, kdf: kdfForRotation };
-      return new Keystore(file, sodium, derived, new Map(), kdfForRotation);
+      return new Keystore(file, sodium, masterKey, derived, new Map(), kdfForRotation, options.lockTimeoutMs);
     }
     const parsed = parseStoreFile(sodium, file, text);
     const kdf = { opsLimit: parsed.kdf.opsLimit, memLimit: parsed.kdf.memLimit };
     const key = deriveKey(sodium, masterKey, parsed.kdf.salt, kdf);
     const entries = parseContents(file, openStoreFile(sodium, file, parsed, key));
-    return new Keystore(file, sodium, { key, salt: parsed.kdf.salt, kdf }, entries, kdfForRotation);
+    return new Keystore(
+      file,
+      sodium,
+      masterKey,
+      { key, salt: parsed.kdf.salt, kdf },
+      entries,
+      kdfForRotation,
+      options.lockTimeoutMs,
+    );
   }
 
   /** The key stored for `provider` (case-insensitive), or undefined. */
@@ -129,7 +149,7 @@ export class Keystore {
         `The key for ${name} is empty or malformed: paste the key as one word (printable characters, no spaces).`,
       );
     }
-    return this.serialize(async () => {
+    return this.mutate(async () => {
       const next = new Map(this.entries);
       next.set(name, { key: value, updatedAt: new Date().toISOString() });
       await this.write(next, this.derived);
@@ -140,7 +160,7 @@ export class Keystore {
   /** Removes `provider`'s key; resolves false (and writes nothing) when there was none. */
   async remove(provider: string): Promise<boolean> {
     const name = this.providerName(provider);
-    return this.serialize(async () => {
+    return this.mutate(async () => {
       if (!this.entries.has(name)) return false;
       const next = new Map(this.entries);
       next.delete(name);
@@ -163,7 +183,7 @@ export class Keystore {
         "The new master key is empty: give a non-empty key.",
       );
     }
-    return this.serialize(async () => {
+    return this.mutate(async () => {
       const current = await readBytesIfPresent(this.path);
       if (current !== undefined)
         await this.io("write the backup", () => writeFileAtomic(this.backupPath, current, FILE_MODE));
@@ -172,6 +192,7 @@ export class Keystore {
       const derived = { key: deriveKey(this.sodium, newMasterKey, salt, kdf), salt, kdf };
       await this.write(this.entries, derived);
       this.derived = derived;
+      this.masterKey = newMasterKey;
       if (current !== undefined) {
         await this.io("remove the backup", async () => {
           await fs.rm(this.backupPath, { force: true });
@@ -216,6 +237,65 @@ export class Keystore {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Runs a change: one at a time in this process, under the file's lock across processes, on the entries as
+   * the file holds them now (another agent may have written since). Throws `busy` when the lock stays taken and
+   * `rotated` when the file no longer opens with this process's master key.
+   */
+  private mutate<T>(change: () => Promise<T>): Promise<T> {
+    return this.serialize(async () => {
+      try {
+        const lock = this.lockTimeoutMs === undefined ? {} : { timeoutMs: this.lockTimeoutMs };
+        return await withFileLock(
+          this.lockPath,
+          async () => {
+            await this.reload();
+            return change();
+          },
+          lock,
+        );
+      } catch (error) {
+        if (!FileLockTimeoutError.isInstance(error)) throw error;
+        throw new KeystoreError(
+          "busy",
+          this.path,
+          `Keystore ${this.path} is locked by another process (${error.holder || "unknown"}). Nothing was ` +
+            `changed; retry, or remove ${this.lockPath} if no agent is running.`,
+        );
+      }
+    });
+  }
+
+  /** Re-reads the file (under the lock): its entries replace ours; a new salt is derived again. */
+  private async reload(): Promise<void> {
+    const text = await readIfPresent(this.path);
+    if (text === undefined) {
+      this.entries = new Map();
+      return;
+    }
+    const parsed = parseStoreFile(this.sodium, this.path, text);
+    const kdf = { opsLimit: parsed.kdf.opsLimit, memLimit: parsed.kdf.memLimit };
+    const sameKey =
+      Buffer.from(parsed.kdf.salt).equals(Buffer.from(this.derived.salt)) &&
+      kdf.opsLimit === this.derived.kdf.opsLimit &&
+      kdf.memLimit === this.derived.kdf.memLimit;
+    const key = sameKey ? this.derived.key : deriveKey(this.sodium, this.masterKey, parsed.kdf.salt, kdf);
+    let plaintext: string;
+    try {
+      plaintext = openStoreFile(this.sodium, this.path, parsed, key);
+    } catch (error) {
+      if (!KeystoreError.isInstance(error) || error.code !== "wrong-key") throw error;
+      throw new KeystoreError(
+        "rotated",
+        this.path,
+        `Keystore ${this.path} was re-encrypted under another master key (agent keys rotate) after this ` +
+          "agent opened it. Nothing was changed. Restart the agent with the new LLM_MASTER_KEY and retry.",
+      );
+    }
+    this.entries = parseContents(this.path, plaintext);
+    if (!sameKey) this.derived = { key, salt: parsed.kdf.salt, kdf };
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {

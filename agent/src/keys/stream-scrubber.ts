@@ -1,11 +1,11 @@
-// Scrubs text that arrives in pieces (a streamed answer): a key split across two chunks is caught by holding
-// back the shortest tail that could still become a secret, and releasing it once it cannot.
+// Scrubs text that arrives in pieces (a streamed answer): a key split across chunks is caught by holding back
+// the raw tail that could still be part of a secret, and releasing it (scrubbed) once it cannot.
 
 /** What the stream scrubber needs of the secret set. */
 export interface Scrubber {
   /** `text` with every complete secret (in any form) replaced. */
   scrub(text: string): string;
-  /** Length of the longest suffix of `text` that is the start of a secret form, 0 when none. */
+  /** Length of the longest suffix of `text` that may be part of a secret still being written, 0 when none. */
   partialSecretLength(text: string): number;
 }
 
@@ -15,20 +15,26 @@ export class StreamScrubber {
   constructor(private readonly secrets: Scrubber) {}
 
   /**
-   * Feeds one piece; returns what is safe to show now. Scrubbing the whole buffer first and holding back only
-   * an incomplete secret's start means no secret can straddle what is shown and what is held.
+   * Feeds one piece; returns what is safe to show now. The raw tail that may be part of a secret is held; the
+   * rest is scrubbed and shown. Showing it is safe only if no match straddles the cut, which holds by the
+   * choice of tail unless the text is pathological: then everything is held until the next piece.
    */
   push(piece: string): string {
     if (!piece) return "";
-    const scrubbed = this.secrets.scrub(this.held + piece);
-    const keep = this.secrets.partialSecretLength(scrubbed);
-    this.held = scrubbed.slice(scrubbed.length - keep);
-    return scrubbed.slice(0, scrubbed.length - keep);
+    const raw = this.held + piece;
+    const cut = raw.length - this.secrets.partialSecretLength(raw);
+    const shown = this.secrets.scrub(raw.slice(0, cut));
+    if (cut < raw.length && shown + this.secrets.scrub(raw.slice(cut)) !== this.secrets.scrub(raw)) {
+      this.held = raw;
+      return "";
+    }
+    this.held = raw.slice(cut);
+    return shown;
   }
 
   /** The held tail, once the stream has ended (it was not a secret after all). */
   flush(): string {
-    const rest = this.held;
+    const rest = this.secrets.scrub(this.held);
     this.held = "";
     return rest;
   }

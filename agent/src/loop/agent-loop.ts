@@ -1,5 +1,6 @@
-// The tool-calling loop: user message → model (with the tool list) → tool calls run concurrently → results
-// appended in call order → repeat, until the model answers without tools, a guard stops it, or the user aborts.
+// The tool-calling loop: user message → model (with the tool list) → tool calls run concurrently (a few at a
+// time) → results appended in call order → repeat, until the model answers without tools, a guard stops it, or
+// the user aborts.
 import type { ChatModel } from "../llm/client.js";
 import type { ContextWindow } from "../llm/context-window.js";
 import { LlmError } from "../llm/llm-error.js";
@@ -9,6 +10,7 @@ import { type ContextReport, describeContext } from "./context-report.js";
 import type { EmitEvent, StopReason, TurnResult } from "./events.js";
 import { RepeatGuard, repeatWarning } from "./guards.js";
 import { estimateTextTokens, estimateTokens, type History } from "./history.js";
+import { mapLimited } from "./map-limited.js";
 import { buildSystemPrompt } from "./system-prompt.js";
 import type { ToolResult, ToolSource, ToolSpec } from "./tools.js";
 
@@ -25,11 +27,16 @@ export interface AgentLoopOptions {
   promptSections?: (input: string) => readonly string[];
   /** Called with each step's usage, after the session total is updated. */
   onUsage?: (step: Usage) => void;
+  /** Tool calls of one response that run at once; the rest wait their turn. Default 8. */
+  maxConcurrentCalls?: number;
   /** The project instructions section of the system prompt (AGENTS.md files), "" when there are none. */
   instructions?: () => string;
   /** Compact automatically when a request would fill this percent of the room for the prompt; 0: never. */
   compactAtPercent?: number;
 }
+
+/** A response may hold hundreds of calls: each may start a process in the sandbox, so only this many run at once. */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 
 export interface RunTurnOptions {
   signal: AbortSignal;
@@ -359,7 +366,7 @@ export class AgentLoop {
     );
   }
 
-  /** Runs the calls of one response concurrently; results come back in call order. */
+  /** Runs the calls of one response concurrently, a few at a time; results come back in call order. */
   private runCalls(
     response: ChatResponse,
     tools: ToolSpec[],
@@ -368,24 +375,23 @@ export class AgentLoop {
     emit: EmitEvent,
   ): Promise<ToolResult[]> {
     const known = new Set(tools.map((t) => t.name));
-    return Promise.all(
-      response.toolCalls.map(async (call, i): Promise<ToolResult> => {
-        const name = call.function.name;
-        const args = parseArguments(call);
-        emit({ type: "tool_start", callId: call.id, name, args: args.ok ? args.value : undefined });
-        const started = Date.now();
-        const result = await this.runCall(call, args, {
-          truncated: response.finishReason === "length",
-          repeated: verdicts[i] !== "ok",
-          known,
-          signal,
-          emit,
-        });
-        const scrubbed = { ...result, text: this.options.scrub(result.text) };
-        emit({ type: "tool_end", callId: call.id, name, result: scrubbed, durationMs: Date.now() - started });
-        return scrubbed;
-      }),
-    );
+    const limit = this.options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+    return mapLimited(response.toolCalls, limit, async (call, i): Promise<ToolResult> => {
+      const name = call.function.name;
+      const args = parseArguments(call);
+      emit({ type: "tool_start", callId: call.id, name, args: args.ok ? args.value : undefined });
+      const started = Date.now();
+      const result = await this.runCall(call, args, {
+        truncated: response.finishReason === "length",
+        repeated: verdicts[i] !== "ok",
+        known,
+        signal,
+        emit,
+      });
+      const scrubbed = { ...result, text: this.options.scrub(result.text) };
+      emit({ type: "tool_end", callId: call.id, name, result: scrubbed, durationMs: Date.now() - started });
+      return scrubbed;
+    });
   }
 
   private async runCall(

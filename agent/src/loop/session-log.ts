@@ -85,10 +85,19 @@ export class SessionLog {
     return this.replay.turns;
   }
 
-  static create(dir: string, header: SessionHeader, scrub: (text: string) => string): SessionLog {
+  /** A fresh session id: its start time and a random suffix. */
+  static newId(now: Date = new Date()): string {
+    return `${now.toISOString().replace(/[:.]/g, "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
+  }
+
+  static create(
+    dir: string,
+    header: SessionHeader,
+    scrub: (text: string) => string,
+    id: string = SessionLog.newId(),
+  ): SessionLog {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const now = new Date();
-    const id = `${now.toISOString().replace(/[:.]/g, "-").replace("Z", "")}-${randomBytes(3).toString("hex")}`;
     const log = new SessionLog(id, join(dir, `${id}.jsonl`), scrub);
     log.write({
       type: "session",

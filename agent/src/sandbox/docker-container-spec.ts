@@ -1,12 +1,18 @@
 // The create options of a sandbox container: the hardening every sandbox gets (toolhost and install alike),
 // the labels that name its session and owner, and an environment built from scratch (no secret can be in it).
 import type { ContainerCreateOptions } from "dockerode";
+import type { OwnerIdentity } from "./owner-identity.js";
 
 /** Label every container this agent creates carries; stale cleanup and the e2e test select by it. */
 export const SANDBOX_LABEL = "ts-coding-agent.sandbox";
 export const SESSION_LABEL = "ts-coding-agent.session";
-/** `<host id>/<pid>` of the agent process that owns the container (see docker-stale.ts). */
+/** The random per-process id of the agent that owns the container (see owner-identity.ts, docker-stale.ts). */
 export const OWNER_LABEL = "ts-coding-agent.owner";
+/** `<boot id>:<pid namespace>:<pid>:<start ticks>` of the owning process, when known. */
+export const OWNER_PROCESS_LABEL = "ts-coding-agent.owner-process";
+/** The container the owning agent runs in, when it runs in one. */
+export const OWNER_CONTAINER_LABEL = "ts-coding-agent.owner-container";
+/** The owner's pid, for people reading `docker ps`; never used to decide anything. */
 export const OWNER_PID_LABEL = "ts-coding-agent.owner-pid";
 export const ROLE_LABEL = "ts-coding-agent.role";
 
@@ -28,20 +34,20 @@ export interface SandboxLimits {
 }
 
 export interface SandboxContainerOptions {
-  /** What the container is for: the session's toolhost or one install_dependency run. */
-  role: "toolhost" | "install";
+  /** What the container is for: the session's toolhost, one install_dependency run, or one skill run. */
+  role: "toolhost" | "install" | "skill";
   /** Image holding the toolhost and the tools (bash, git, python3, node). */
   image: string;
   /** Container name (unique per daemon). */
   name: string;
   /** The agent session the container belongs to. */
   sessionId: string;
-  /** `<host id>/<pid>` of the owning agent process. */
-  owner: string;
+  /** The owning agent process. */
+  owner: OwnerIdentity;
   /** Owning agent's pid, as a separate label for people reading `docker ps`. */
   ownerPid: number;
-  /** Bind sources as the daemon sees them: host paths or volume names. */
-  mounts: { workspace: string; dynamicTools?: string };
+  /** Bind sources as the daemon sees them: host paths or volume names (a skill's container has none). */
+  mounts: { workspace?: string; dynamicTools?: string };
   /** Docker network: `none` unless configured. */
   network: string;
   /** `uid:gid` the processes run as (never 0). */
@@ -72,7 +78,8 @@ export function sandboxEnvironment(extra: Record<string, string> = {}): string[]
 export function sandboxContainerSpec(options: SandboxContainerOptions): ContainerCreateOptions {
   const { uid, gid } = options.user;
   if (uid === 0) throw new Error("sandboxContainerSpec: refusing to run a sandbox as root");
-  const binds = [`${options.mounts.workspace}:${SANDBOX_WORKSPACE}:rw`];
+  const binds =
+    options.mounts.workspace === undefined ? [] : [`${options.mounts.workspace}:${SANDBOX_WORKSPACE}:rw`];
   if (options.mounts.dynamicTools !== undefined) {
     binds.push(`${options.mounts.dynamicTools}:${SANDBOX_DYNAMIC_TOOLS}:rw`);
   }
@@ -84,12 +91,14 @@ export function sandboxContainerSpec(options: SandboxContainerOptions): Containe
     Entrypoint: [],
     Cmd: options.cmd,
     User: `${uid}:${gid}`,
-    WorkingDir: SANDBOX_WORKSPACE,
+    WorkingDir: options.mounts.workspace === undefined ? "/tmp" : SANDBOX_WORKSPACE,
     Env: sandboxEnvironment(options.extraEnv),
     Labels: {
       [SANDBOX_LABEL]: "1",
       [SESSION_LABEL]: options.sessionId,
-      [OWNER_LABEL]: options.owner,
+      [OWNER_LABEL]: options.owner.instance,
+      ...(options.owner.process ? { [OWNER_PROCESS_LABEL]: options.owner.process } : {}),
+      ...(options.owner.container ? { [OWNER_CONTAINER_LABEL]: options.owner.container } : {}),
       [OWNER_PID_LABEL]: String(options.ownerPid),
       [ROLE_LABEL]: options.role,
     },

@@ -1,13 +1,12 @@
 // Who this agent process is to Docker (its own container, if any) and which bind sources the daemon must use
 // for the workspace: sibling containers need host paths, found in the agent container's own mounts.
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import path from "node:path";
 import type Dockerode from "dockerode";
 import { SandboxError } from "./launcher.js";
 
 /** Where the agent runs: directly on the host, or in a container (its full id). */
-export type AgentPlace = { kind: "host"; hostname: string } | { kind: "container"; id: string };
+export type AgentPlace = { kind: "host" } | { kind: "container"; id: string };
 
 /**
  * The container this process runs in, read from /proc/self/mountinfo (Docker bind-mounts the container's
@@ -21,12 +20,7 @@ export function detectAgentPlace(mountinfo = "/proc/self/mountinfo"): AgentPlace
   } catch {
     // Not Linux, or no /proc: a host.
   }
-  return { kind: "host", hostname: hostname() };
-}
-
-/** The owner label value of this process: `<container id or host:name>/<pid>`. */
-export function ownerId(place: AgentPlace, pid: number = process.pid): string {
-  return `${place.kind === "container" ? place.id : `host:${place.hostname}`}/${pid}`;
+  return { kind: "host" };
 }
 
 /** A path as the agent sees it, and an explicit host path the user gave for it (HOST_WORKSPACE_DIR, ...). */

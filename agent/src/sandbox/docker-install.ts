@@ -1,5 +1,6 @@
 // install_dependency for the docker sandbox: the sandbox has no network, so the agent answers the call itself
-// and runs the installer in a short-lived container of the same image, as hardened, on a network that can reach registries.
+// and runs the image's installer in a short-lived container of the same image, as hardened, on a network that
+// can reach registries; nothing from the workspace executes there (image-install-command.ts).
 import { Writable } from "node:stream";
 import {
   isJSONRPCNotification,
@@ -13,13 +14,13 @@ import { ToolInputError } from "../toolhost/tool-descriptor.js";
 import {
   describeInstall,
   type InstallRun,
-  installCommand,
   installInputShape,
   validateInstallRequest,
 } from "../toolhost/tools/install-dependency.js";
 import type { SandboxContainerOptions } from "./docker-container-spec.js";
 import { sandboxContainerSpec } from "./docker-container-spec.js";
 import type { MessageInterceptor } from "./docker-transport.js";
+import { imageInstallCommand } from "./image-install-command.js";
 
 const OUTPUT_KEEP_CHARS = 64 * 1024;
 const INSTALL_TOOL = "install_dependency";
@@ -151,7 +152,7 @@ export function createInstallInterceptor(
     }
     try {
       const request = validateInstallRequest(parsed.data.manager, parsed.data.packages, { allowUrls });
-      const outcome = describeInstall(request, await run(installCommand(request), signal));
+      const outcome = describeInstall(request, await run(imageInstallCommand(request), signal));
       return { text: outcome.text, isError: outcome.isError === true };
     } catch (error) {
       if (ToolInputError.isInstance(error)) return { text: error.message, isError: true };

@@ -13,11 +13,14 @@ import {
 } from "./docker-container-spec.js";
 import { dockerFailure } from "./docker-errors.js";
 import { forgetAtExit, removeAtExit } from "./docker-exit-hook.js";
-import { type AgentPlace, detectAgentPlace, ownerId, resolveBindSources } from "./docker-host-paths.js";
+import { type AgentPlace, detectAgentPlace, resolveBindSources } from "./docker-host-paths.js";
 import { createInstallInterceptor, runInstallContainer } from "./docker-install.js";
+import { DockerNodeProgramRunner } from "./docker-node-program.js";
 import { removeStaleSandboxes } from "./docker-stale.js";
 import { ContainerTransport } from "./docker-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
+import { type OwnerIdentity, ownIdentity } from "./owner-identity.js";
+import { sandboxCanWrite } from "./sandbox-writable.js";
 
 /** The user a sandbox runs as when the workspace belongs to root: the image's `node` user. */
 const FALLBACK_USER = { uid: 1000, gid: 1000 };
@@ -51,16 +54,20 @@ export interface DockerLauncherOptions {
   docker?: Dockerode;
   /** Where this process runs; detected when absent. */
   place?: AgentPlace;
+  /** Who owns the containers (labels); this process when absent. */
+  owner?: OwnerIdentity;
   /** Receives events and the toolhost's stderr at debug level. */
   logger?: HubLogger;
 }
 
 export class DockerLauncher implements SandboxLauncher {
   readonly kind = "docker" as const;
+  readonly programs: DockerNodeProgramRunner;
   /** Labels and names of this launcher's containers use it. */
   readonly sessionId: string;
   private readonly docker: Dockerode;
   private readonly place: AgentPlace;
+  private readonly owner: OwnerIdentity;
   private readonly logger: HubLogger;
   private current: ContainerTransport | undefined;
   private currentId: string | undefined;
@@ -71,8 +78,17 @@ export class DockerLauncher implements SandboxLauncher {
   constructor(private readonly options: DockerLauncherOptions) {
     this.docker = options.docker ?? new Dockerode();
     this.place = options.place ?? detectAgentPlace();
+    this.owner = options.owner ?? ownIdentity(this.place.kind === "container" ? this.place.id : undefined);
     this.logger = options.logger ?? silentLogger;
     this.sessionId = options.sessionId ?? randomBytes(4).toString("hex");
+    this.programs = new DockerNodeProgramRunner({
+      docker: this.docker,
+      image: options.image,
+      sessionId: this.sessionId,
+      owner: this.owner,
+      limits: options.limits,
+      failure: (error, doing) => this.failure(error, doing),
+    });
   }
 
   /** Id of the running sandbox container, if any. */
@@ -82,7 +98,7 @@ export class DockerLauncher implements SandboxLauncher {
 
   /** Removes sandboxes whose agent is gone (once per launcher; later calls return the same count). */
   removeStale(): Promise<number> {
-    this.stale ??= removeStaleSandboxes(this.docker, this.place, this.logger);
+    this.stale ??= removeStaleSandboxes(this.docker, this.owner, { logger: this.logger });
     return this.stale;
   }
 
@@ -96,7 +112,7 @@ export class DockerLauncher implements SandboxLauncher {
     const common = {
       image: this.options.image,
       sessionId: this.sessionId,
-      owner: ownerId(this.place),
+      owner: this.owner,
       ownerPid: process.pid,
       mounts: { workspace, ...(dynamicTools === undefined ? {} : { dynamicTools }) },
       user,
@@ -167,6 +183,15 @@ export class DockerLauncher implements SandboxLauncher {
     const transport = this.current;
     this.current = undefined;
     await transport?.close().catch(() => undefined);
+  }
+
+  async sandboxCanWrite(paths: readonly string[]): Promise<boolean[]> {
+    const sources = (await this.bindSources()).filter((source): source is string => source !== undefined);
+    try {
+      return await sandboxCanWrite(this.docker, this.place, sources, paths);
+    } catch (error) {
+      throw this.failure(error, "inspecting the agent's own container");
+    }
   }
 
   private toolhostFlags(): string[] {

@@ -1,6 +1,7 @@
 // The sandbox is where every tool runs: a process (local) or a hardened container (docker) running the
 // toolhost, an MCP server on stdio. A launcher starts it and hands the hub a transport to talk MCP over.
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { NodeProgramRunner } from "./node-program.js";
 
 export type SandboxKind = "docker" | "local";
 
@@ -14,6 +15,8 @@ export interface SandboxHandle {
 
 export interface SandboxLauncher {
   readonly kind: SandboxKind;
+  /** Runs isolated node programs (skills) next to the sandbox: their own container, or a local process. */
+  readonly programs: NodeProgramRunner;
   /**
    * Starts a fresh toolhost (the previous one, if any, is stopped first). Throws a `SandboxError` with an
    * actionable message when it cannot (image missing, docker socket unreachable, toolhost not built).
@@ -21,6 +24,11 @@ export interface SandboxLauncher {
   launch(): Promise<SandboxHandle>;
   /** Stops the toolhost and every process it started. Idempotent; must not throw. */
   dispose(): Promise<void>;
+  /**
+   * For each path the agent trusts, whether code in the sandbox could write it (it lies in a directory the
+   * sandbox mounts writable). The local sandbox is no boundary, so nothing is reported there: all false.
+   */
+  sandboxCanWrite(paths: readonly string[]): Promise<boolean[]>;
 }
 
 /** The sandbox could not be started or was lost. */

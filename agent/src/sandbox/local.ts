@@ -4,6 +4,7 @@ import { stat } from "node:fs/promises";
 import type { HubLogger } from "../hub/hub-logger.js";
 import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
+import { LocalNodeProgramRunner } from "./local-node-program.js";
 import { resolveToolhostCommand, type ToolhostCommand, type ToolhostFlags } from "./toolhost-command.js";
 
 export interface LocalLauncherOptions extends ToolhostFlags {
@@ -15,6 +16,7 @@ export interface LocalLauncherOptions extends ToolhostFlags {
 
 export class LocalLauncher implements SandboxLauncher {
   readonly kind = "local" as const;
+  readonly programs = new LocalNodeProgramRunner();
   private current: ChildProcessTransport | undefined;
 
   constructor(private readonly options: LocalLauncherOptions) {}
@@ -47,6 +49,11 @@ export class LocalLauncher implements SandboxLauncher {
     });
     this.current = transport;
     return { transport, description: `local process in ${workspace} (no isolation)` };
+  }
+
+  /** No boundary to protect: the local shell can write anything the user can (README). */
+  async sandboxCanWrite(paths: readonly string[]): Promise<boolean[]> {
+    return paths.map(() => false);
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,8 @@
-// skills/.approvals.json: which version (sha256) of each skill a human approved, who and when.
-// Read fresh (synchronously: it is tiny) on every check so an edit by hand or another process counts; written atomically.
-import { readFileSync } from "node:fs";
+// $DATA_DIR/skill-approvals.json: which version (sha256) of each skill the user approved, who and when. It lives
+// where the sandbox never reaches (ADR 011). Read fresh (synchronously: it is tiny) on every check so an edit by
+// hand or another process counts; written atomically.
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../keys/atomic-write.js";
 
@@ -17,7 +19,7 @@ export type ApprovalEntry = z.infer<typeof entrySchema>;
 
 export class ApprovalLedger {
   constructor(
-    /** Path of the ledger file (`<skills dir>/.approvals.json`). */
+    /** Path of the ledger file (`$DATA_DIR/skill-approvals.json`). */
     readonly path: string,
   ) {}
 
@@ -50,6 +52,7 @@ export class ApprovalLedger {
     const { entries } = this.read();
     entries[name] = entry;
     const sorted = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
-    await writeFileAtomic(this.path, `${JSON.stringify(sorted, null, 2)}\n`, 0o644);
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.path, `${JSON.stringify(sorted, null, 2)}\n`, 0o600);
   }
 }

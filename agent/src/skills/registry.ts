@@ -1,13 +1,15 @@
 // The skills in skills/<name>/ as they are on disk right now: each scan re-reads the small files and the
-// ledger, so a new, edited or approved skill counts at the next command (hot loading without a watcher).
+// ledger, so a new, edited or approved skill counts at the next command (hot loading without a watcher). A skill
+// is approved when its hash is the user's ledger entry or the pin it shipped with (shipped-approvals.ts).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApprovalLedger } from "./approval-ledger.js";
+import { type ApprovalEntry, ApprovalLedger } from "./approval-ledger.js";
 import { checkSkillImports } from "./import-check.js";
+import { SHIPPED_APPROVALS } from "./shipped-approvals.js";
 import { SkillUnavailableError } from "./skill-errors.js";
 import { hashSkill } from "./skill-hash.js";
 import { parseSkillMd, type SkillManifest } from "./skill-md.js";
-import { loadSkillModule, type SkillModule } from "./skill-module.js";
+import { compileSkill, type SkillProgram } from "./skill-module.js";
 
 /** Where a skill stands: only `approved` runs. */
 export type SkillState =
@@ -42,17 +44,18 @@ export interface SkillEntry {
 export interface SkillRegistryOptions {
   /** The skills directory. */
   dir: string;
-  /** Where transpiled skill modules are cached. */
-  cacheDir: string;
+  /** The user's approvals ledger, where the sandbox cannot write (`$DATA_DIR/skill-approvals.json`). */
+  ledgerPath: string;
 }
 
 export class SkillRegistry {
   readonly ledger: ApprovalLedger;
   private readonly parsed = new Map<string, { manifest?: SkillManifest; error?: string }>();
-  private readonly modules = new Map<string, Promise<SkillModule>>();
+  /** Compiled code by content hash. */
+  private readonly programs = new Map<string, SkillProgram>();
 
   constructor(private readonly options: SkillRegistryOptions) {
-    this.ledger = new ApprovalLedger(join(options.dir, ".approvals.json"));
+    this.ledger = new ApprovalLedger(options.ledgerPath);
   }
 
   get dir(): string {
@@ -77,20 +80,25 @@ export class SkillRegistry {
       return [];
     }
     const { entries: approvals, problem } = this.ledger.read();
-    const entries = names.sort().map((name) => this.read(name, approvals[name]?.sha256));
+    const candidates = (name: string) =>
+      [approvals[name], SHIPPED_APPROVALS[name]].filter((a): a is ApprovalEntry => a !== undefined);
+    const entries = names
+      .sort()
+      .map((name) => this.read(name, new Set(candidates(name).map((a) => a.sha256))));
     return entries.flatMap((entry) => {
       if (!entry) return [];
       if (entry.state.kind === "proposed" && entry.manifest?.status === "approved") {
-        const approval = approvals[entry.name];
-        entry.state =
-          approval?.sha256 === entry.hash
-            ? { kind: "approved", approvedBy: approval.approvedBy, approvedAt: approval.approvedAt }
-            : {
-                kind: "changed",
-                reason: approval
+        const known = candidates(entry.name);
+        const approval = known.find((a) => a.sha256 === entry.hash);
+        entry.state = approval
+          ? { kind: "approved", approvedBy: approval.approvedBy, approvedAt: approval.approvedAt }
+          : {
+              kind: "changed",
+              reason:
+                known.length > 0
                   ? "edited since it was approved"
                   : `not in the approvals ledger${problem ? ` (${problem})` : ""}`,
-              };
+            };
       }
       return [entry];
     });
@@ -114,12 +122,12 @@ export class SkillRegistry {
   }
 
   /**
-   * The approved skill's module, loaded once per content hash. Throws SkillUnavailableError saying why a skill
-   * cannot run (unknown, invalid, proposed, changed, deprecated).
+   * The approved skill's compiled code, compiled once per content hash. Throws SkillUnavailableError saying why
+   * a skill cannot run (unknown, invalid, proposed, changed, deprecated), SkillLoadError when it does not compile.
    */
   async loadApproved(
     name: string,
-  ): Promise<{ entry: SkillEntry; manifest: SkillManifest; module: SkillModule }> {
+  ): Promise<{ entry: SkillEntry; manifest: SkillManifest; program: SkillProgram }> {
     const entry = await this.get(name);
     if (!entry) {
       const known = (await this.list()).map((e) => e.name).join(", ") || "none";
@@ -128,17 +136,17 @@ export class SkillRegistry {
     if (entry.state.kind !== "approved" || !entry.manifest) {
       throw new SkillUnavailableError(notRunnable(entry), name);
     }
-    let loading = this.modules.get(entry.hash);
-    if (!loading) {
-      loading = loadSkillModule(name, entry.skillTs, entry.hash, this.options.cacheDir);
-      this.modules.set(entry.hash, loading);
-      loading.catch(() => this.modules.delete(entry.hash));
+    // The code that runs is the text that was hashed and found approved: no second read of the file.
+    let program = this.programs.get(entry.hash);
+    if (!program) {
+      program = compileSkill(name, entry.skillTs);
+      this.programs.set(entry.hash, program);
     }
-    return { entry, manifest: entry.manifest, module: await loading };
+    return { entry, manifest: entry.manifest, program };
   }
 
-  /** `approvedHash`: the ledger's hash for this skill, whose import check already passed at approval. */
-  private read(name: string, approvedHash?: string): SkillEntry | undefined {
+  /** `approvedHashes`: the approved hashes of this skill, whose import check already passed at approval. */
+  private read(name: string, approvedHashes: ReadonlySet<string>): SkillEntry | undefined {
     const dir = join(this.options.dir, name);
     const skillMd = readText(join(dir, "SKILL.md"));
     if (skillMd === undefined) return undefined;
@@ -146,7 +154,7 @@ export class SkillRegistry {
     const hash = hashSkill(skillMd, skillTs ?? "");
     const base = { name, dir, skillMd, skillTs: skillTs ?? "", hash };
     // The hash ignores the status line (so approving keeps it); the parse cache must not.
-    const vetted = approvedHash === hash;
+    const vetted = approvedHashes.has(hash);
     const key = `${name}:${hash}:${vetted}:${/^status:.*$/m.exec(skillMd)?.[0] ?? ""}`;
     const cached = this.parsed.get(key) ?? this.parse(name, skillMd, skillTs, vetted);
     this.parsed.set(key, cached);

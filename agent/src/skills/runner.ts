@@ -2,11 +2,13 @@
 // throw into a failed outcome, add the dry run's diff, and log skill, args, duration and outcome to the session.
 import type { ChatModel } from "../llm/client.js";
 import type { ToolSource } from "../loop/tools.js";
+import type { NodeProgramRunner } from "../sandbox/node-program.js";
 import { coerceSkillArgs, type ParsedSkillArgs, parseSkillArgs } from "./args.js";
 import { DryRunTools, type PlannedChange } from "./dry-run-tools.js";
 import type { SkillRegistry } from "./registry.js";
 import type { SkillResult } from "./skill-api.js";
 import { createSkillContext } from "./skill-context.js";
+import { runSkillProgram } from "./skill-process.js";
 
 /** Where runs are recorded (the session log's skillRun). */
 export type SkillRunRecorder = (
@@ -18,6 +20,8 @@ export type SkillRunRecorder = (
 
 export interface SkillRunnerOptions {
   registry: SkillRegistry;
+  /** Where skills' code runs: a program whose only capability is its ctx (ADR 011). */
+  programs: NodeProgramRunner;
   /** The agent's tools (the hub), before the skill's restriction. */
   tools: ToolSource;
   /** The session's current model. */
@@ -65,7 +69,7 @@ export class SkillRunner {
    * line) before anything runs; once it runs, every failure is an outcome with ok false.
    */
   async run(request: SkillRunRequest): Promise<SkillRunOutcome> {
-    const { manifest, module } = await this.options.registry.loadApproved(request.name);
+    const { manifest, program } = await this.options.registry.loadApproved(request.name);
     const parsed: ParsedSkillArgs =
       request.input.kind === "line"
         ? parseSkillArgs(request.input.line, manifest)
@@ -88,7 +92,13 @@ export class SkillRunner {
     const started = Date.now();
     let result: SkillResult;
     try {
-      const returned = await module.run(parsed.args, ctx);
+      const returned = await runSkillProgram(this.options.programs, {
+        name: manifest.name,
+        code: program.code,
+        args: parsed.args,
+        ctx,
+        signal: request.signal,
+      });
       result = typeof returned === "string" ? { ok: true, text: returned } : normalise(returned);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -11,15 +11,14 @@ import { skillsPromptSection } from "./prompt-section.js";
 import { SkillRegistry } from "./registry.js";
 import { SkillRunner, type SkillRunnerOptions } from "./runner.js";
 import { SKILL_HOST_TOOLS, SkillHostTools } from "./skill-host-tools.js";
-import { defaultSkillCacheDir } from "./skill-module.js";
 import { withSkillTool } from "./skill-tool.js";
 
 /** What the runner needs (tools, model, limits, scrub, record), plus where skills and playbooks live. */
 export interface SkillServicesOptions extends Omit<SkillRunnerOptions, "registry"> {
   skillsDir: string;
+  /** The user's approvals ledger (`$DATA_DIR/skill-approvals.json`). */
+  ledgerPath: string;
   playbooksDir: string;
-  /** Transpiled skills go here. Default: a per-user dir under the OS temp dir. */
-  cacheDir?: string;
   /** Playbook ranking limits. */
   playbookSelection?: PlaybookSelectionOptions;
   /** skill-api.d.ts for validation. Default: the repository's skills/skill-api.d.ts. */
@@ -43,7 +42,7 @@ export interface SkillServices {
 export function createSkillServices(options: SkillServicesOptions): SkillServices {
   const registry = new SkillRegistry({
     dir: options.skillsDir,
-    cacheDir: options.cacheDir ?? defaultSkillCacheDir(),
+    ledgerPath: options.ledgerPath,
   });
   const playbooks = new PlaybookRegistry(options.playbooksDir, options.playbookSelection);
   const hostTools = new SkillHostTools({
@@ -53,6 +52,7 @@ export function createSkillServices(options: SkillServicesOptions): SkillService
   });
   const runner = new SkillRunner({
     registry,
+    programs: options.programs,
     tools: new CombinedTools(options.tools, hostTools, SKILL_HOST_TOOLS),
     model: options.model,
     maxSteps: options.maxSteps,

@@ -70,9 +70,11 @@ export async function serveMcp(options: ServeMcpOptions): Promise<RunningMcpServ
 
   app.get("/healthz", async () => ({ status: "ok", name: options.name, version: options.version }));
 
-  // Guards run on /mcp only: /healthz stays reachable for container healthchecks without the token.
+  // Guards run on every route but /healthz (reachable for container healthchecks without the token). They
+  // judge the route the router matched, never the raw URL: `/%6dcp` is /mcp to the router, and a route
+  // nobody matched is guarded too.
   app.addHook("onRequest", async (request, reply) => {
-    if (!request.url.startsWith("/mcp")) return;
+    if (request.routeOptions.url === "/healthz") return;
     const refusal =
       checkHost(allowedHosts, request.headers.host, request.headers.origin) ??
       checkBearer(options.authToken, request.headers.authorization);

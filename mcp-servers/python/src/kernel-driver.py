@@ -25,6 +25,21 @@ REPLY_FD = 4
 RESULT_CAP = 50_000
 NAMES_CAP = 500
 
+
+def make_undumpable():
+    # Kernels of other MCP sessions run as the same user: without this, their code could read this kernel's
+    # memory and environment through /proc/<pid>/mem and /proc/<pid>/environ, or attach a debugger to it.
+    try:
+        import ctypes
+
+        PR_SET_DUMPABLE = 4
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except Exception:
+        pass
+
+
+make_undumpable()
+
 # Keep the protocol pipes out of subprocesses the user starts (os.system, subprocess with close_fds=False).
 os.set_inheritable(REQUEST_FD, False)
 os.set_inheritable(REPLY_FD, False)

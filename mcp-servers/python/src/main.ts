@@ -1,6 +1,8 @@
 // python-mcp's entry point: persistent Python kernels over Streamable HTTP (port 50052 by default).
 // Kernel limits come from PYTHON_* variables; SIGTERM kills every kernel's process group before exiting.
+// Started as root (compose gives it only SETUID and SETGID), it first becomes the workspace's owner.
 
+import { statSync } from "node:fs";
 import { createLogger, KitConfigError, runFromEnv } from "@ts-coding-agent/mcp-kit";
 import { z } from "zod";
 import { KernelPool } from "./kernel-pool.js";
@@ -22,6 +24,33 @@ if (!parsed.success) {
   createLogger("python-mcp").fatal(error.message);
   process.exit(2);
 }
+
+/** The image's user, when root owns the workspace (as the docker sandbox does). */
+const FALLBACK_OWNER = { uid: 1000, gid: 1000 };
+
+/**
+ * As root, become the owner of `workdir` (files the kernels write belong to the user, and no kernel runs as
+ * root); the capabilities go with the uid change. Not root: nothing to do.
+ */
+function becomeWorkspaceOwner(workdir: string | undefined): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  let owner = FALLBACK_OWNER;
+  try {
+    const info = workdir === undefined ? undefined : statSync(workdir);
+    if (info !== undefined && info.uid !== 0)
+      owner = { uid: info.uid, gid: info.gid === 0 ? 1000 : info.gid };
+  } catch {
+    // No workspace to look at: the image's user.
+  }
+  process.setgroups?.([owner.gid]);
+  process.setgid?.(owner.gid);
+  process.setuid?.(owner.uid);
+  return owner;
+}
+
+const owner = becomeWorkspaceOwner(parsed.data.PYTHON_WORKDIR);
+if (owner !== undefined)
+  createLogger("python-mcp", parsed.data.LOG_LEVEL).info(owner, "running as the workspace owner");
 
 const pool = new KernelPool({
   maxKernels: parsed.data.PYTHON_MAX_KERNELS,

@@ -12,6 +12,19 @@ import { OutputCapture } from "./output-capture.js";
 /** How a cell ended. */
 export type ExecStatus = "ok" | "error" | "interrupted" | "timeout" | "died";
 
+/**
+ * The kernel's environment, built from scratch: the server's own (MCP_AUTH_TOKEN, anything compose passed)
+ * never reaches model code.
+ */
+export function kernelEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "LANG", "LC_ALL", "TZ"]) {
+    const value = env[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return { PATH: "/usr/local/bin:/usr/bin:/bin", ...kept, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" };
+}
+
 /** The result of running one cell. */
 export interface ExecOutcome {
   /** ok; error (an exception); interrupted (python_interrupt or a cancelled call); timeout; died (state lost). */
@@ -88,7 +101,7 @@ export class PythonKernel {
       cwd: options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
-      env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" },
+      env: kernelEnvironment(process.env),
     });
     this.#requests = this.#child.stdio[3] as Writable;
     this.#requests.on("error", () => undefined);

@@ -1,5 +1,7 @@
 // Registers the python-mcp tools on an MCP server: python_exec, python_reset, python_status,
-// python_interrupt and python_shutdown over one shared KernelPool; expected failures are isError results.
+// python_interrupt and python_shutdown over one shared KernelPool, in which each MCP session owns its own
+// kernels (another session's cannot be named, listed, run or stopped); expected failures are isError results.
+import { randomUUID } from "node:crypto";
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -57,9 +59,14 @@ async function guarded(body: () => Promise<CallToolResult>): Promise<CallToolRes
   }
 }
 
-/** Returns a registerTools function for serveMcp/runFromEnv; every session shares `pool`. */
+/**
+ * Returns a registerTools function for serveMcp/runFromEnv. Every session shares `pool`'s cap but owns its
+ * kernels; they are shut down when the session closes.
+ */
 export function pythonTools(pool: KernelPool): (server: McpServer) => void {
   return (server) => {
+    const owner = randomUUID();
+    server.server.onclose = () => void pool.shutdownOwner(owner);
     server.registerTool(
       "python_exec",
       {
@@ -83,7 +90,7 @@ export function pythonTools(pool: KernelPool): (server: McpServer) => void {
       },
       ({ code, kernel_id, timeout_seconds }, extra) =>
         guarded(async () => {
-          const { kernel, notice } = await pool.acquire(kernel_id);
+          const { kernel, notice } = await pool.acquire(kernel_id, owner);
           const timeoutMs = (timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
           // Clients time out long calls; progress notifications (when asked for) keep theirs from firing.
           const token = extra._meta?.progressToken;
@@ -137,7 +144,8 @@ export function pythonTools(pool: KernelPool): (server: McpServer) => void {
       },
       ({ kernel_id }) =>
         guarded(async () => {
-          const kernel = kernel_id === undefined ? await pool.create() : await pool.restart(kernel_id);
+          const kernel =
+            kernel_id === undefined ? await pool.create(owner) : await pool.restart(kernel_id, owner);
           return json({ kernel_id: kernel.id, restarted: kernel_id !== undefined, pid: kernel.pid ?? null });
         }),
     );
@@ -153,12 +161,12 @@ export function pythonTools(pool: KernelPool): (server: McpServer) => void {
       ({ kernel_id }) =>
         guarded(async () => {
           const id = kernel_id ?? DEFAULT_KERNEL_ID;
-          const kernel = pool.peek(id);
-          const common = { kernels: pool.list(), max_kernels: pool.maxKernels };
+          const kernel = pool.peek(id, owner);
+          const common = { kernels: pool.list(Date.now(), owner), max_kernels: pool.maxKernels };
           if (kernel === undefined) {
             if (kernel_id !== undefined) {
               throw new KernelError(
-                `No kernel '${id}' (kernels: ${pool.ids().join(", ") || "none"})`,
+                `No kernel '${id}' (kernels: ${pool.ids(owner).join(", ") || "none"})`,
                 "not-found",
                 id,
               );
@@ -210,10 +218,10 @@ export function pythonTools(pool: KernelPool): (server: McpServer) => void {
       },
       ({ kernel_id }) =>
         guarded(async () => {
-          const kernel = pool.peek(kernel_id);
+          const kernel = pool.peek(kernel_id, owner);
           if (kernel === undefined) {
             throw new KernelError(
-              `No kernel '${kernel_id}' (kernels: ${pool.ids().join(", ") || "none"})`,
+              `No kernel '${kernel_id}' (kernels: ${pool.ids(owner).join(", ") || "none"})`,
               "not-found",
               kernel_id,
             );
@@ -232,8 +240,8 @@ export function pythonTools(pool: KernelPool): (server: McpServer) => void {
       },
       ({ kernel_id }) =>
         guarded(async () => {
-          await pool.shutdown(kernel_id);
-          return json({ kernel_id, shut_down: true, kernels: pool.list() });
+          await pool.shutdown(kernel_id, owner);
+          return json({ kernel_id, shut_down: true, kernels: pool.list(Date.now(), owner) });
         }),
     );
   };

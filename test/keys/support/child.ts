@@ -10,13 +10,20 @@ const running = new Set<ChildProcess>();
 
 /**
  * Starts a script with `args`: a compiled `.js` path runs on plain node, a `.ts` name in this folder runs
- * through tsx. Stdout is readable; stderr is collected for error messages.
+ * through tsx. Stdout is readable (stdin too with `stdin: "pipe"`); stderr is collected for error messages.
  */
-export function spawnScript(script: string, args: string[]): ChildProcess & { stderrText: () => string } {
+export function spawnScript(
+  script: string,
+  args: string[],
+  options: { stdin?: "pipe" } = {},
+): ChildProcess & { stderrText: () => string } {
   const argv = script.endsWith(".js")
     ? [script, ...args]
     : ["--conditions=ts-coding-agent-source", "--import", "tsx/esm", path.join(here, script), ...args];
-  const child = spawn(process.execPath, argv, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, argv, {
+    cwd: repoRoot,
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();

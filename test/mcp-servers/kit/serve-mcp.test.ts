@@ -181,6 +181,35 @@ describe("serveMcp", () => {
     expect(health.status).toBe(200);
   });
 
+  it("guards the route the router matched, not the raw URL: /%6dcp and friends need the token and an allowed Host", async () => {
+    const server = await start({ authToken: "s3cret" });
+    const base = server.url.replace("/mcp", "");
+    for (const path of [
+      "/%6dcp",
+      "/%6D%63%70",
+      "/mcp?x=1",
+      "//mcp",
+      "/%2fmcp",
+      "/./mcp",
+      "/healthz/../mcp",
+    ]) {
+      const res = await rawRequest(`${base}${path}`, {
+        method: "POST",
+        headers: MCP_POST_HEADERS,
+        body: INITIALIZE_BODY,
+      });
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+    }
+    const rebound = await rawRequest(`${base}/%6dcp`, {
+      method: "POST",
+      headers: { ...MCP_POST_HEADERS, host: "evil.example", authorization: "Bearer s3cret" },
+      body: INITIALIZE_BODY,
+    });
+    expect(rebound.status).toBe(403);
+    const health = await rawRequest(`${base}/%68ealthz`, { method: "GET" });
+    expect(health.status).toBe(200);
+  });
+
   it("refuses a Host or Origin outside the allow-list with 403 and accepts the allowed names", async () => {
     const server = await start({ allowedHosts: ["datetime-mcp", "127.0.0.1"] });
     const port = new URL(server.url).port;

@@ -87,7 +87,9 @@ describe("python-mcp tools over HTTP", () => {
       code: "import time\ntime.sleep(60)",
       timeout_seconds: 120,
     });
-    await expect.poll(() => pool.peek()?.busy, { timeout: 10_000 }).toBe(true);
+    const busy = async () =>
+      ((await callTool(client, "python_status", {})).structuredContent as Structured).busy;
+    await expect.poll(busy, { timeout: 10_000 }).toBe(true);
     const interrupted = await callTool(client, "python_interrupt", { kernel_id: "default" });
     expect(interrupted.structuredContent).toMatchObject({ interrupted: true });
     const result = await running;

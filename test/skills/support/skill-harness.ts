@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ToolHub } from "../../../agent/src/hub/tool-hub.js";
 import type { ToolSource } from "../../../agent/src/loop/tools.js";
 import { LocalLauncher } from "../../../agent/src/sandbox/local.js";
+import { LocalNodeProgramRunner } from "../../../agent/src/sandbox/local-node-program.js";
 import { commitApproval } from "../../../agent/src/skills/approve-skill.js";
 import { createSkillServices, type SkillServices } from "../../../agent/src/skills/skill-services.js";
 import { repoRoot } from "../../support/run-agent.js";
@@ -15,6 +16,8 @@ import { scriptedModel } from "../../support/scripted-model.js";
 export interface SkillHarness {
   workspace: string;
   skillsDir: string;
+  /** The user's approvals ledger (DATA_DIR's skill-approvals.json). */
+  ledgerPath: string;
   playbooksDir: string;
   llm: ScriptedLlm;
   services: SkillServices;
@@ -40,6 +43,8 @@ export async function startSkillHarness(
   for (const name of options.skills ?? [])
     cpSync(join(repoRoot, "skills", name), join(skillsDir, name), { recursive: true });
 
+  const ledgerPath = join(root, "data", "skill-approvals.json");
+  mkdirSync(join(root, "data"));
   const llm = await ScriptedLlm.start();
   const hub = options.tools
     ? undefined
@@ -60,7 +65,8 @@ export async function startSkillHarness(
     workspaceRoot: workspace,
     scrub: (text) => text,
     record: (skill, args, _durationMs, outcome) => runs.push({ skill, args, outcome }),
-    cacheDir: join(root, "cache"),
+    ledgerPath,
+    programs: new LocalNodeProgramRunner(),
     skillApiPath: join(skillsDir, "skill-api.d.ts"),
   });
   if (options.approve !== false) {
@@ -77,6 +83,7 @@ export async function startSkillHarness(
   return {
     workspace,
     skillsDir,
+    ledgerPath,
     playbooksDir,
     llm,
     services,

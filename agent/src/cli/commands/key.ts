@@ -1,5 +1,6 @@
 // /key: stores, lists and removes provider keys in the encrypted keystore, and rotates its master key.
 // Keys are never echoed, never reach the model, the history or the session log; each one joins the scrubber.
+import { KeystoreError } from "../../keys/keystore-error.js";
 import { maskKey } from "../../keys/mask.js";
 import type { CommandContext, SlashCommand } from "./command.js";
 
@@ -15,39 +16,49 @@ export const keyCommand: SlashCommand = {
   usage: "/key <provider> [key] | list | remove <provider> | rotate",
   summary: "manage provider keys in the encrypted keystore",
   async run(args, context) {
-    const [sub, ...rest] = args.split(/\s+/).filter(Boolean);
-    const { term, services } = context;
-    if (!sub || sub === "help") {
-      term.line(usage);
-      return;
-    }
-    const keystore = services.keystore;
-    if (!keystore) {
-      term.error(
-        "The keystore is off: set LLM_MASTER_KEY (a long random secret) in .env and restart to store keys " +
-          "encrypted. Until then keys come from <PROVIDER>_API_KEY variables.",
-      );
-      return;
-    }
-    switch (sub) {
-      case "list":
-        return list(context);
-      case "remove": {
-        const provider = rest[0]?.toLowerCase();
-        if (!provider || rest.length > 1) return term.line("Usage: /key remove <provider>");
-        const removed = await keystore.remove(provider);
-        term.line(
-          removed ? `Removed the key for ${provider}.` : `No stored key for ${provider}; nothing changed.`,
-        );
-        return;
-      }
-      case "rotate":
-        return rotate(context);
-      default:
-        return store(sub.toLowerCase(), rest, context);
+    try {
+      await keyAction(args, context);
+    } catch (error) {
+      // Expected failures (another agent holds the lock, the store was rotated elsewhere) say what to do.
+      if (!KeystoreError.isInstance(error)) throw error;
+      context.term.error(error.message);
     }
   },
 };
+
+async function keyAction(args: string, context: CommandContext): Promise<void> {
+  const [sub, ...rest] = args.split(/\s+/).filter(Boolean);
+  const { term, services } = context;
+  if (!sub || sub === "help") {
+    term.line(usage);
+    return;
+  }
+  const keystore = services.keystore;
+  if (!keystore) {
+    term.error(
+      "The keystore is off: set LLM_MASTER_KEY (a long random secret) in .env and restart to store keys " +
+        "encrypted. Until then keys come from <PROVIDER>_API_KEY variables.",
+    );
+    return;
+  }
+  switch (sub) {
+    case "list":
+      return list(context);
+    case "remove": {
+      const provider = rest[0]?.toLowerCase();
+      if (!provider || rest.length > 1) return term.line("Usage: /key remove <provider>");
+      const removed = await keystore.remove(provider);
+      term.line(
+        removed ? `Removed the key for ${provider}.` : `No stored key for ${provider}; nothing changed.`,
+      );
+      return;
+    }
+    case "rotate":
+      return rotate(context);
+    default:
+      return store(sub.toLowerCase(), rest, context);
+  }
+}
 
 function keyNames(context: CommandContext): string[] {
   return [...new Set(context.session.providers.providers.flatMap((p) => [p.name, p.keyName]))];

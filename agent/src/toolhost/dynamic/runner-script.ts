@@ -29,9 +29,27 @@ export type ToChild =
   | { kind: "ctx-result"; id: number; ok: true; value: unknown }
   | { kind: "ctx-result"; id: number; ok: false; message: string };
 
-// Plain JavaScript: it runs as is, before and around the tool's own module.
+// Plain JavaScript: it runs as is, before and around the tool's own module. Signals to other processes are
+// outside Node's permission model, so process.kill (and its raw form) and os.setPriority are taken away first;
+// the tool cannot get them back (process.binding is denied under the permission model).
 export const RUNNER_SOURCE = `
+import { syncBuiltinESMExports } from "node:module";
+import os from "node:os";
 import { pathToFileURL } from "node:url";
+const denied = (what) => () => {
+  const error = new Error(what + " is not available to dynamic tools");
+  error.code = "ERR_ACCESS_DENIED";
+  throw error;
+};
+for (const [target, key, what] of [
+  [process, "kill", "process.kill"],
+  [process, "_kill", "process.kill"],
+  [os, "setPriority", "os.setPriority"],
+]) {
+  Object.defineProperty(target, key, { value: denied(what), writable: false, configurable: false });
+}
+// Named imports (import { kill } from "node:process") are bindings of their own: update them too.
+syncBuiltinESMExports();
 const LIMIT = ${RUNNER_TEXT_LIMIT};
 const send = (message) => process.send(message);
 // The result is all the toolhost waits for: leave at once, whatever timers the tool left running.

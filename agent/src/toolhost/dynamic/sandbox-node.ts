@@ -1,5 +1,6 @@
 // The node command line that runs one dynamic tool call: Node's permission model with no fs-write, child
-// process, worker, addon or inspector rights and read access to the one compiled tool file only.
+// process, worker, addon or inspector rights, read access to the one compiled tool file only, and node:sqlite
+// switched off where it exists (Node 24: it writes files outside the permission model).
 
 /** Heap limit of a tool process, in megabytes: a runaway tool dies of it instead of filling the sandbox. */
 export const TOOL_HEAP_MB = 256;
@@ -9,6 +10,16 @@ export function permissionFlag(
   allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags,
 ): "--permission" | "--experimental-permission" {
   return allowed.has("--permission") ? "--permission" : "--experimental-permission";
+}
+
+/**
+ * Flags that switch off built-in modules the permission model does not cover: node:sqlite (Node ≥ 22.5) opens
+ * and writes database files without an fs-write grant. Node 20 has no such module and no such flag.
+ */
+export function disabledModuleFlags(
+  allowed: ReadonlySet<string> = process.allowedNodeEnvironmentFlags,
+): string[] {
+  return allowed.has("--no-experimental-sqlite") ? ["--no-experimental-sqlite"] : [];
 }
 
 /** Thrown when the compiled file's path cannot be given to --allow-fs-read (Node 20 splits it on commas). */
@@ -28,6 +39,7 @@ export function sandboxedNodeArgs(compiledFile: string, runnerSource: string): s
   }
   return [
     permissionFlag(),
+    ...disabledModuleFlags(),
     `--allow-fs-read=${compiledFile}`,
     `--max-old-space-size=${TOOL_HEAP_MB}`,
     "--enable-source-maps",

@@ -6,8 +6,9 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
-import { OutputCapture } from "../output-capture.js";
+import { OutputCapture, SPILL_MAX_BYTES } from "../output-capture.js";
 import type { ProcessGroups } from "../process-groups.js";
+import { pruneSpillLogs, SPILL_TOTAL_MAX_BYTES } from "../spill-logs.js";
 import type { ToolCallContext, ToolDescriptor, ToolOutcome } from "../tool-descriptor.js";
 import type { Workspace } from "../workspace.js";
 
@@ -78,6 +79,8 @@ export function createShellTool(deps: ShellDeps): ToolDescriptor<ReturnType<type
         open: async () => {
           const logs = await deps.workspace.openInternalDirectory(LOG_DIRECTORY);
           try {
+            // Room for this log: the older ones beyond the total budget go.
+            await pruneSpillLogs(logs.viaPath, SPILL_TOTAL_MAX_BYTES - SPILL_MAX_BYTES);
             const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
             return await open(`${logs.viaPath}/${logName}`, flags, 0o644);
           } finally {
