@@ -28,7 +28,7 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
     term.status(
       [
         what,
-        `step ${step}/${maxSteps}`,
+        maxSteps ? `step ${step}/${maxSteps}` : "", // a command's compaction runs outside any step
         `${formatTokens(tokens)} tokens`,
         context ? `context ${formatWindowShare(context.tokens, context.window)}` : "",
         cost !== undefined ? formatCost(cost) : "",
