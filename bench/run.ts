@@ -1,5 +1,7 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in sequence, each within its own
 // time limit, and prints the machine, the command and Markdown tables ready for bench/README.md.
+import { checkpoints } from "./checkpoints.js";
+import { compaction } from "./compaction.js";
 import { datetimeLoad } from "./datetime-load.js";
 import { loopOverhead } from "./loop-overhead.js";
 import { peerPi } from "./peer-pi.js";
@@ -10,7 +12,16 @@ import { describeMachine, machineFacts } from "./support/machine.js";
 import { type Benchmark, markdownTable, type TargetCheck } from "./support/report.js";
 import { toolRoundTrip } from "./tool-round-trip.js";
 
-const benchmarks: Benchmark[] = [loopOverhead, toolRoundTrip, startup, promptFootprint, datetimeLoad, peerPi];
+const benchmarks: Benchmark[] = [
+  loopOverhead,
+  toolRoundTrip,
+  startup,
+  promptFootprint,
+  datetimeLoad,
+  peerPi,
+  compaction,
+  checkpoints,
+];
 
 async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((name) => !benchmarks.some((bench) => bench.name === name));

@@ -52,6 +52,15 @@ export interface Config {
   maxSteps: number;
   /** HISTORY_BUDGET_TOKENS: a cap on the history below what the context window allows; absent: no cap. */
   historyBudgetTokens?: number;
+  /** Long sessions: compaction, project instructions and checkpoints. */
+  longSessions: {
+    /** COMPACT_AT_PERCENT: compact when a request would fill this percent of the prompt's room; 0: never. */
+    compactAtPercent: number;
+    /** INSTRUCTIONS_MAX_BYTES: most bytes of AGENTS.md/CLAUDE.md text added to the system prompt. */
+    instructionsMaxBytes: number;
+    /** CHECKPOINTS: snapshot the workspace before every turn (for /undo and /rewind). */
+    checkpoints: boolean;
+  };
   llm: {
     timeoutMs: number;
     maxRetries: number;
@@ -258,6 +267,23 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
         undefined,
       ),
     ),
+    longSessions: {
+      compactAtPercent: parse(
+        "COMPACT_AT_PERCENT",
+        env.COMPACT_AT_PERCENT,
+        wholeNumber(0, 95),
+        "a whole number from 0 (never) to 95",
+        80,
+      ),
+      instructionsMaxBytes: parse(
+        "INSTRUCTIONS_MAX_BYTES",
+        env.INSTRUCTIONS_MAX_BYTES,
+        wholeNumber(0, 1_048_576),
+        "a whole number of bytes from 0 to 1048576",
+        32_768,
+      ),
+      checkpoints: parse("CHECKPOINTS", env.CHECKPOINTS, booleanSchema, "true or false", true),
+    },
     llm: {
       timeoutMs:
         1000 *

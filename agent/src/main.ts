@@ -4,7 +4,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
-import { banner, version } from "./cli/banner.js";
+import { CheckpointStore } from "./checkpoints/checkpoint-store.js";
+import { banner, instructionsLine, version } from "./cli/banner.js";
 import { builtinCommands } from "./cli/commands/registry.js";
 import { createSkillCommands } from "./cli/commands/skill.js";
 import { runDoctor, startupCheck } from "./cli/doctor.js";
@@ -20,6 +21,7 @@ import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
+import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
@@ -119,6 +121,11 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  const instructions = new ProjectInstructions({
+    workspaceRoot: config.workspaceDir,
+    dataDir: config.dataDir,
+    maxBytes: config.longSessions.instructionsMaxBytes,
+  });
   const session = new AgentSession({
     providers,
     tools: skills.tools,
@@ -128,7 +135,18 @@ async function main(argv: string[]): Promise<number> {
     historyBudgetTokens: config.historyBudgetTokens,
     sessionLog,
     scrub,
-    ...(resumed ? { restored: resumed.messages } : {}),
+    compactAtPercent: config.longSessions.compactAtPercent,
+    instructions,
+    ...(config.longSessions.checkpoints
+      ? {
+          checkpoints: CheckpointStore.forWorkspace({
+            dataDir: config.dataDir,
+            workspace: config.workspaceDir,
+            sessionId: sessionLog.id,
+          }),
+        }
+      : {}),
+    ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(
     { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },
@@ -162,7 +180,8 @@ async function main(argv: string[]): Promise<number> {
         toolProblems: () => hub.dynamicToolProblems(),
         reloadTools: async () => {
           await hub.dynamicToolProblems(); // makes the toolhost rescan dynamic-tools/
-          return describeReload(await hub.reload(await readServers())); // mcp.json may have changed
+          const servers = describeReload(await hub.reload(await readServers())); // mcp.json may have changed
+          return `${servers}\n${instructionsLine(instructions.reload())}`;
         },
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
@@ -177,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
         sessionId: sessionLog.id,
         resumed: resumed?.messages.length,
         keystore,
+        instructions: instructions.current,
       }),
     });
   } finally {

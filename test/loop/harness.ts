@@ -25,9 +25,13 @@ export async function startHarness(
     budgetTokens?: number;
     llm?: ScriptedLlmOptions;
     scrub?: (t: string) => string;
+    /** The model's context window, as the server's /v1/models reports it (max_model_len). */
+    window?: number;
+    compactAtPercent?: number;
   } = {},
 ): Promise<Harness> {
   const llm = await ScriptedLlm.start(options.llm);
+  if (options.window) llm.models["scripted-model"] = { listed: { max_model_len: options.window } };
   const history = new History({ budgetTokens: options.budgetTokens ?? 100_000 });
   const model = scriptedModel(llm.baseURL);
   const loop = new AgentLoop({
@@ -37,6 +41,7 @@ export async function startHarness(
     workspaceRoot: "/workspace",
     maxSteps: options.maxSteps ?? 30,
     scrub: options.scrub ?? ((text) => text),
+    ...(options.compactAtPercent !== undefined ? { compactAtPercent: options.compactAtPercent } : {}),
   });
   const events: AgentEvent[] = [];
   return {

@@ -60,6 +60,8 @@ function loopWith(
     workspaceRoot: "/w",
     maxSteps: 5,
     scrub: (t) => t,
+    // These tests are about sizing requests and pruning; compaction has its own (test/loop/compaction.test.ts).
+    compactAtPercent: 0,
   });
   const run = (input: string) =>
     loop.runTurn(input, { signal: new AbortController().signal, emit: (e) => events.push(e) });

@@ -51,7 +51,8 @@ describe("loop with the real toolhost", () => {
   it("hands the model head, tail and exit status of outputs larger than the result budget", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "loop-ws-"));
     hub = new ToolHub({ launcher: new LocalLauncher({ workspace }), servers: [] });
-    h = await startHarness(hub);
+    // No compaction: its summary request would take a scripted reply meant for the next step.
+    h = await startHarness(hub, { compactAtPercent: 0 });
     // Wide lines of multi-byte text: 3 bytes per character is where a byte budget and a character cap part.
     const wide = "seq 1 4000 | sed 's/$/ ääääääääääääääääääääääääääääää/'";
     h.llm.enqueue(

@@ -65,3 +65,85 @@ describe("session log", () => {
     expect((error as Error).message).toMatch(/No session "nope".*Newest: .*--resume alone/);
   });
 });
+
+describe("session log: compaction, turns and rewinds", () => {
+  const summary = {
+    text: "## Goal\nship it",
+    files: { read: ["a.ts"], changed: [] },
+    messages: 2,
+    compactions: 1,
+  };
+
+  it("records a compaction and resumes from its summary and kept messages, then what followed", () => {
+    const sessions = dir();
+    const log = SessionLog.create(sessions, header, scrub);
+    log.append({ role: "user", content: "old question" });
+    log.append({ role: "assistant", content: "old answer" });
+    log.append({ role: "user", content: "recent question" });
+    log.compaction({
+      outcome: "summarised",
+      summary,
+      messages: [{ role: "user", content: "recent question" }],
+      removed: 2,
+    });
+    log.append({ role: "assistant", content: "recent answer" });
+    const resumed = SessionLog.resume(sessions, "latest", scrub);
+    expect(resumed.summary).toEqual(summary);
+    expect(resumed.messages).toEqual([
+      { role: "user", content: "recent question" },
+      { role: "assistant", content: "recent answer" },
+    ]);
+  });
+
+  it("keeps each turn's conversation and checkpoint, and a rewind goes back to before that turn", () => {
+    const sessions = dir();
+    const log = SessionLog.create(sessions, header, scrub);
+    log.turn(1);
+    log.checkpoint(1, "c1");
+    log.append({ role: "user", content: "first" });
+    log.append({ role: "assistant", content: "one" });
+    log.turn(2);
+    log.checkpoint(2, "c2");
+    log.append({ role: "user", content: "second" });
+    log.append({ role: "assistant", content: "two" });
+    expect(log.turns.map((t) => [t.turn, t.prompt, t.checkpoint])).toEqual([
+      [1, "first", "c1"],
+      [2, "second", "c2"],
+    ]);
+    const state = log.rewind(2);
+    expect(state.messages).toEqual([
+      { role: "user", content: "first" },
+      { role: "assistant", content: "one" },
+    ]);
+    expect(log.turns.map((t) => t.turn)).toEqual([1]);
+    // The next turn takes the freed number; resume sees the same.
+    log.turn(2);
+    log.checkpoint(2, "c3");
+    log.append({ role: "user", content: "second again" });
+    const resumed = SessionLog.resume(sessions, "latest", scrub);
+    expect(resumed.messages.map((m) => m.content)).toEqual(["first", "one", "second again"]);
+    expect(resumed.log.turns.map((t) => [t.turn, t.prompt, t.checkpoint])).toEqual([
+      [1, "first", "c1"],
+      [2, "second again", "c3"],
+    ]);
+  });
+
+  it("a rewind across a compaction brings back the messages it had summarised", () => {
+    const sessions = dir();
+    const log = SessionLog.create(sessions, header, scrub);
+    log.turn(1);
+    log.append({ role: "user", content: "first" });
+    log.append({ role: "assistant", content: "one" });
+    log.turn(2);
+    log.append({ role: "user", content: "second" });
+    log.compaction({
+      outcome: "summarised",
+      summary,
+      messages: [{ role: "user", content: "second" }],
+      removed: 2,
+    });
+    const state = log.rewind(2);
+    expect(state.summary).toBeUndefined();
+    expect(state.messages.map((m) => m.content)).toEqual(["first", "one"]);
+  });
+});

@@ -28,7 +28,10 @@ export interface ModelReply {
   reasoning?: string;
   toolCalls?: ScriptedToolCall[];
   finishReason?: string | null;
-  usage?: { prompt: number; completion: number };
+  /** Token counts to report; `cost` is put in the usage object as OpenRouter does. */
+  usage?: { prompt: number; completion: number; cost?: number };
+  /** Extra response headers (LiteLLM's `x-litellm-response-cost`). */
+  headers?: Record<string, string>;
   /** Milliseconds to wait between streamed chunks. */
   chunkDelayMs?: number;
 }
@@ -291,7 +294,7 @@ export class ScriptedLlm {
       type: "function",
       function: { name: call.name, arguments: argumentsText(call) },
     }));
-    res.writeHead(200, { "content-type": "application/json" });
+    res.writeHead(200, { "content-type": "application/json", ...reply.headers });
     res.end(
       JSON.stringify({
         id: `chatcmpl-${this.requests.length}`,
@@ -315,7 +318,11 @@ export class ScriptedLlm {
   }
 
   private async stream(res: ServerResponse, reply: ModelReply, body: ChatBody, raw: string): Promise<void> {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      ...reply.headers,
+    });
     const chunks = this.chunksFor(reply, body.model);
     for (const chunk of chunks) {
       if (res.destroyed) return;
@@ -393,6 +400,7 @@ function usageOf(reply: ModelReply, requestChars: number): Record<string, number
     prompt_tokens: usage.prompt,
     completion_tokens: usage.completion,
     total_tokens: usage.prompt + usage.completion,
+    ...(usage.cost !== undefined ? { cost: usage.cost } : {}),
   };
 }
 

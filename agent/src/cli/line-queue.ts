@@ -27,6 +27,13 @@ export class LineQueue {
     return this.lines.length;
   }
 
+  /** Ends a pending `next()` with undefined (a question cancelled with Ctrl-C); later lines queue as usual. */
+  cancel(): void {
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve?.(undefined);
+  }
+
   next(): Promise<string | undefined> {
     const line = this.lines.shift();
     if (line !== undefined) return Promise.resolve(line);

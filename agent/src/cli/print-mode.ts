@@ -44,6 +44,7 @@ export async function runPrintMode(options: PrintModeOptions): Promise<number> {
         text: result.text,
         steps: result.steps,
         usage: session.usage,
+        ...(session.context ? { context: session.context } : {}),
         exitCode,
         sessionId: session.sessionId,
       });

@@ -1,6 +1,8 @@
 // Turns loop events into what a person sees: streamed text, one line per tool call and its outcome, tool
-// output while it runs, retries, and a status line with step and tokens. Print mode sends activity to stderr.
+// output while it runs, retries, compaction, and a status line with step, tokens, the share of the context
+// window and the cost (when reported). Print mode sends activity to stderr.
 import type { AgentEvent, EmitEvent } from "../loop/events.js";
+import { formatCost, formatTokens, formatWindowShare } from "./format-usage.js";
 import { summariseResult } from "./result-summary.js";
 import type { Terminal } from "./terminal.js";
 
@@ -13,6 +15,8 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
   let step = 0;
   let maxSteps = 0;
   let tokens = 0;
+  let cost: number | undefined;
+  let context: { tokens: number; window: number } | undefined;
   let pendingText = "";
   /** The calls of the current step, so results of parallel calls can say which call they belong to. */
   const calls = new Map<string, string>();
@@ -21,7 +25,17 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
   const runningStatus = () =>
     status(running.size ? `running ${[...new Set(running.values())].join(", ")}` : "thinking");
   const status = (what: string) =>
-    term.status(`${what} · step ${step}/${maxSteps} · ${formatTokens(tokens)} tokens`);
+    term.status(
+      [
+        what,
+        maxSteps ? `step ${step}/${maxSteps}` : "", // a command's compaction runs outside any step
+        `${formatTokens(tokens)} tokens`,
+        context ? `context ${formatWindowShare(context.tokens, context.window)}` : "",
+        cost !== undefined ? formatCost(cost) : "",
+      ]
+        .filter(Boolean)
+        .join(" · "),
+    );
 
   return (event: AgentEvent) => {
     switch (event.type) {
@@ -74,8 +88,28 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
         runningStatus();
         return;
       }
+      case "context":
+        context = { tokens: event.tokens, window: event.window };
+        runningStatus();
+        return;
       case "usage":
         tokens = event.total.promptTokens + event.total.completionTokens;
+        cost = event.total.cost;
+        context = event.context;
+        return;
+      case "compaction_start":
+        term.note(
+          term.style(
+            "dim",
+            `⋯ compacting: summarising ${event.messages} older messages (${formatTokens(event.tokens)} tokens)`,
+          ),
+        );
+        status("compacting");
+        return;
+      case "compaction_end":
+        term.note(
+          term.style(event.outcome === "summarised" ? "dim" : "yellow", `  ⎿ ${compactionOutcome(event)}`),
+        );
         return;
       case "turn_end":
         term.status(undefined);
@@ -89,6 +123,18 @@ export function createRenderer(term: Terminal, { mode }: RenderOptions): EmitEve
         return;
     }
   };
+}
+
+function compactionOutcome(event: Extract<AgentEvent, { type: "compaction_end" }>): string {
+  const sizes = `${formatTokens(event.tokensBefore)} → ${formatTokens(event.tokensAfter)} tokens`;
+  switch (event.outcome) {
+    case "summarised":
+      return `summarised ${event.removed} messages: ${sizes}${event.requests > 1 ? ` (${event.requests} requests)` : ""}`;
+    case "dropped":
+      return `dropped ${event.removed} messages instead: ${sizes}`;
+    case "aborted":
+      return "compaction interrupted: the conversation is unchanged";
+  }
 }
 
 /** `path="src/a.ts" recursive=true`, long strings cut to a size note, so one call is one short line. */
@@ -115,8 +161,4 @@ function indent(text: string): string {
 
 function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
-}
-
-export function formatTokens(n: number): string {
-  return n < 1000 ? String(n) : `${(n / 1000).toFixed(1)}k`;
 }

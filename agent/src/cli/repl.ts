@@ -42,6 +42,8 @@ export async function runRepl(options: ReplOptions): Promise<number> {
   let running: AbortController | undefined;
   let lastInterrupt = 0;
   let exitCode: number | undefined;
+  /** A command is asking a question (confirm, secret): Ctrl-C cancels the question. */
+  let asking = false;
 
   /** Shows `prompt` with whatever was typed ahead, and reads one line. */
   const ask = async (prompt: string, mode: "on" | "secret" = "on"): Promise<string | undefined> => {
@@ -51,9 +53,11 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     rl.prompt(true);
     term.inputLineOpen();
     echo.mode = mode;
+    asking = true;
     try {
       return await lines.next();
     } finally {
+      asking = false;
       term.inputLineClosed(); // Enter moved the cursor to a new line
       echo.mode = "off"; // until the next prompt: nothing the editor draws may land on the output
       rl.setPrompt(promptText);
@@ -71,6 +75,13 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     lastInterrupt = now;
     if (running) {
       running.abort();
+      if (asking && echo) {
+        // A command's question: drop what was typed, end the line, and answer it with nothing.
+        echo.mode = "off";
+        rl.write("", { ctrl: true, name: "u" });
+        options.output.write("\n");
+        lines.cancel();
+      }
       return;
     }
     if (!interactive || !echo) {
@@ -138,7 +149,15 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       if (text.startsWith("/")) {
         // A key typed on the command line must not linger in the up-arrow history.
         if (/^\/key\s/.test(text)) forgetLastLine(rl);
-        await runCommand(options.commands, text, context);
+        // Ctrl-C stops a command's work (an LLM request) as it stops a turn.
+        running = new AbortController();
+        try {
+          await runCommand(options.commands, text, { ...context, signal: running.signal, emit: render });
+        } finally {
+          running = undefined;
+          term.status(undefined);
+          term.endStream();
+        }
         if (exitRequested) break;
         continue;
       }

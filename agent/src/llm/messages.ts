@@ -18,6 +18,8 @@ export type ChatMessage =
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** What the provider said the request cost (OpenRouter, LiteLLM); 0 for Ollama; absent when not reported. */
+  cost?: number;
 }
 
 export type FinishReason = "stop" | "tool_calls" | "length" | "content_filter" | "other";

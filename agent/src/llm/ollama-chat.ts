@@ -162,7 +162,12 @@ class OllamaResponse {
     };
     if (this.calls.length > 0 && this.doneReason !== "length") response.finishReason = "tool_calls";
     if (this.promptTokens !== undefined || this.completionTokens !== undefined) {
-      response.usage = { promptTokens: this.promptTokens ?? 0, completionTokens: this.completionTokens ?? 0 };
+      // Ollama has no per-request price: a local model costs nothing per token.
+      response.usage = {
+        promptTokens: this.promptTokens ?? 0,
+        completionTokens: this.completionTokens ?? 0,
+        cost: 0,
+      };
     }
     if (this.reasoning) response.reasoning = this.reasoning;
     return response;

@@ -2,6 +2,7 @@
 // reasoning deltas (`reasoning_content`, `reasoning`) kept apart from the answer. Retries live in retrying-chat.
 import OpenAI from "openai";
 import type { ChatModelOptions } from "./chat-model.js";
+import { headerCost, usageCost } from "./cost.js";
 import { connectionFailure, type Failure, ProtocolError, statusFailure } from "./failure.js";
 import type { ChatResponse } from "./messages.js";
 import { normaliseFinishReason } from "./messages.js";
@@ -46,16 +47,14 @@ export function openAiTransport(options: ChatModelOptions): { attempt: Attempt; 
       "LLM request",
     );
     if (!provider.stream) {
-      const completion = await openai.chat.completions.create(
-        { ...body, stream: false },
-        { signal: guard.signal },
-      );
-      return wholeResponse(completion);
+      const { data: completion, response: http } = await openai.chat.completions
+        .create({ ...body, stream: false }, { signal: guard.signal })
+        .withResponse();
+      return withHeaderCost(wholeResponse(completion), http.headers);
     }
-    const stream = await openai.chat.completions.create(
-      { ...body, stream: true, stream_options: { include_usage: true } },
-      { signal: guard.signal },
-    );
+    const { data: stream, response: http } = await openai.chat.completions
+      .create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal: guard.signal })
+      .withResponse();
     const accumulator = new StreamAccumulator();
     for await (const chunk of stream) {
       const delta = accumulator.push(chunk);
@@ -64,7 +63,7 @@ export function openAiTransport(options: ChatModelOptions): { attempt: Attempt; 
       if (delta.reasoning) request.onReasoning?.(delta.reasoning);
       if (delta.text) request.onText?.(delta.text);
     }
-    return accumulator.result();
+    return withHeaderCost(accumulator.result(), http.headers);
   };
 
   const classify: Classify = (error): Failure | undefined => {
@@ -111,10 +110,20 @@ function wholeResponse(completion: Completion): ChatResponse {
   const reasoning = extra.reasoning_content ?? extra.reasoning;
   if (typeof reasoning === "string" && reasoning) response.reasoning = reasoning;
   if (completion.usage) {
+    const cost = usageCost(completion.usage);
     response.usage = {
       promptTokens: completion.usage.prompt_tokens,
       completionTokens: completion.usage.completion_tokens,
+      ...(cost !== undefined ? { cost } : {}),
     };
   }
+  return response;
+}
+
+/** LiteLLM prices whole responses in a header; a cost in the usage object (OpenRouter) wins. */
+function withHeaderCost(response: ChatResponse, headers: Headers): ChatResponse {
+  const cost = headerCost(headers);
+  if (cost === undefined || !response.usage || response.usage.cost !== undefined) return response;
+  response.usage.cost = cost;
   return response;
 }

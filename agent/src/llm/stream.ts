@@ -1,5 +1,6 @@
 // Accumulates a streamed chat completion into one response: text, tool calls, finish reason, usage.
 // Hand-written because Ollama and LiteLLM's ollama route repeat `index: 0` (or omit it) for parallel calls.
+import { usageCost } from "./cost.js";
 import type { ChatResponse, ToolCall, Usage } from "./messages.js";
 import { normaliseFinishReason } from "./messages.js";
 
@@ -23,7 +24,8 @@ export interface StreamChunk {
     };
     finish_reason?: string | null;
   }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  /** `cost` is OpenRouter's (and newer LiteLLM's) price of the request, when the server reports one. */
+  usage?: { prompt_tokens?: number; completion_tokens?: number; cost?: number } | null;
 }
 
 interface PendingCall {
@@ -51,9 +53,11 @@ export class StreamAccumulator {
   /** Feeds one chunk; returns the text and reasoning it carried so callers can stream them on. */
   push(chunk: StreamChunk): ChunkDelta {
     if (chunk.usage) {
+      const cost = usageCost(chunk.usage);
       this.usage = {
         promptTokens: chunk.usage.prompt_tokens ?? 0,
         completionTokens: chunk.usage.completion_tokens ?? 0,
+        ...(cost !== undefined ? { cost } : {}),
       };
     }
     const delta: ChunkDelta = { text: "", reasoning: "", chars: 0 };

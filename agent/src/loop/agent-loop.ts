@@ -5,6 +5,8 @@ import type { ChatModel } from "../llm/client.js";
 import type { ContextWindow } from "../llm/context-window.js";
 import { LlmError } from "../llm/llm-error.js";
 import type { ChatMessage, ChatResponse, ToolCall, Usage } from "../llm/messages.js";
+import { type CompactResult, compactHistory } from "./compaction.js";
+import { type ContextReport, describeContext } from "./context-report.js";
 import type { EmitEvent, StopReason, TurnResult } from "./events.js";
 import { RepeatGuard, repeatWarning } from "./guards.js";
 import { estimateTextTokens, estimateTokens, type History } from "./history.js";
@@ -27,6 +29,10 @@ export interface AgentLoopOptions {
   onUsage?: (step: Usage) => void;
   /** Tool calls of one response that run at once; the rest wait their turn. Default 8. */
   maxConcurrentCalls?: number;
+  /** The project instructions section of the system prompt (AGENTS.md files), "" when there are none. */
+  instructions?: () => string;
+  /** Compact automatically when a request would fill this percent of the room for the prompt; 0: never. */
+  compactAtPercent?: number;
 }
 
 /** A response may hold hundreds of calls: each may start a process in the sandbox, so only this many run at once. */
@@ -42,12 +48,24 @@ export function reservedOutputTokens(window: number): number {
   return Math.min(8_192, Math.floor(window / 4));
 }
 
+/** Tokens a prompt may use: the window less the answer's room, with a tenth kept as margin for our estimate. */
+export function promptRoom(window: number): number {
+  return Math.floor((window - reservedOutputTokens(window)) * 0.9);
+}
+
+/** Tokens of recent conversation compaction keeps verbatim: 30% of the history's room, at most 20k. */
+export function keepRecentTokens(historyRoom: number): number {
+  return Math.max(200, Math.min(20_000, Math.floor(historyRoom * 0.3)));
+}
+
 /** What one request is sized from, for the budget and for noticing a server that cut the prompt. */
 interface RequestPlan {
   messages: ChatMessage[];
   /** Our estimate of the prompt's tokens (system, tools, messages). */
   estimatedTokens: number;
   window: ContextWindow;
+  /** The window the request was sized to (the server's, or smaller when one was seen cutting prompts). */
+  windowTokens: number;
 }
 
 export class AgentLoop {
@@ -56,12 +74,65 @@ export class AgentLoop {
   private readonly notesForModel: string[] = [];
   /** A window smaller than reported, learnt from a server that cut the prompt. */
   private observedWindow: number | undefined;
+  /** The tools offered in the last request (for /context without listing them again). */
+  private lastTools: ToolSpec[] | undefined;
+  /** The last request as counted: the server's prompt tokens when reliable, else our estimate, plus the answer. */
+  private lastContext: { tokens: number; window: number } | undefined;
 
   constructor(private readonly options: AgentLoopOptions) {}
 
-  /** Tokens used in this session so far. */
+  /** Tokens used in this session so far (and the cost, when the provider reported one). */
   get usage(): Usage {
     return { ...this.total };
+  }
+
+  /** The last request's tokens against the window it was sized to; undefined before the first request. */
+  get context(): { tokens: number; window: number } | undefined {
+    return this.lastContext && { ...this.lastContext };
+  }
+
+  /** Summarises the older turns now (/compact), keeping the most recent ones verbatim. */
+  async compact(options: { focus?: string; signal: AbortSignal; emit?: EmitEvent }): Promise<CompactResult> {
+    const model = this.options.model();
+    const window = await this.windowTokens(model, options.signal);
+    return compactHistory(this.options.history, {
+      model,
+      window,
+      // By hand: keep at most half of what there is, so there is always something to summarise.
+      keepRecentTokens: Math.min(
+        keepRecentTokens(promptRoom(window)),
+        Math.floor(this.options.history.totalTokens() / 2),
+      ),
+      reason: "manual",
+      ...(options.focus ? { focus: options.focus } : {}),
+      signal: options.signal,
+      emit: options.emit ?? (() => {}),
+      onUsage: (usage) => this.recordUsage(usage),
+    });
+  }
+
+  /** What the next request would hold, part by part, against the window (/context). */
+  async describeContext(signal: AbortSignal): Promise<ContextReport> {
+    const model = this.options.model();
+    const reported = await model.contextWindow(signal);
+    const window = await this.windowTokens(model, signal);
+    const tools = this.lastTools ?? (await this.options.tools.listTools(signal));
+    return describeContext({
+      window,
+      windowSource: reported.source,
+      reservedForAnswer: reservedOutputTokens(window),
+      promptRoom: promptRoom(window),
+      baseSystem: buildSystemPrompt({
+        workspaceRoot: this.options.workspaceRoot,
+        toolNames: tools.map((t) => t.name),
+      }),
+      instructions: this.options.instructions?.() ?? "",
+      sections: this.options.promptSections?.("") ?? [],
+      tools,
+      history: this.options.history,
+      compactAtPercent: this.compactAtPercent,
+      lastRequest: this.lastContext,
+    });
   }
 
   async runTurn(input: string, { signal, emit = () => {} }: RunTurnOptions): Promise<TurnResult> {
@@ -102,7 +173,7 @@ export class AgentLoop {
       let plan: RequestPlan | undefined;
       try {
         const model = this.options.model();
-        plan = await this.planRequest(model, tools, sections, signal);
+        plan = await this.planRequest(model, tools, sections, signal, emit);
         response = await model.chat({
           messages: plan.messages,
           tools,
@@ -130,11 +201,17 @@ export class AgentLoop {
       if (!reasoned && response.reasoning) emit({ type: "reasoning_delta", text: response.reasoning });
       if (!streamed && response.text) emit({ type: "text_delta", text: response.text });
       this.checkPromptKept(plan, response, emit);
+      this.lastContext = {
+        tokens:
+          (plan.window.promptCountReliable && response.usage?.promptTokens
+            ? response.usage.promptTokens
+            : plan.estimatedTokens) + (response.usage?.completionTokens ?? 0),
+        window: plan.windowTokens,
+      };
       if (response.usage) {
-        this.total.promptTokens += response.usage.promptTokens;
-        this.total.completionTokens += response.usage.completionTokens;
+        this.recordUsage(response.usage);
         this.options.onUsage?.(response.usage);
-        emit({ type: "usage", step: response.usage, total: this.usage });
+        emit({ type: "usage", step: response.usage, total: this.usage, context: this.lastContext });
       }
       lastText = response.text;
       const assistant: ChatMessage = { role: "assistant", content: response.text || null };
@@ -191,36 +268,78 @@ export class AgentLoop {
   }
 
   /**
-   * The messages for the next request, pruned to fit the model's context window: the window (asked of the
-   * server, or learnt from one that cut a prompt) minus room for the answer, the system prompt and the tools.
+   * The messages for the next request, fitted to the model's context window: the window (asked of the server,
+   * or learnt from one that cut a prompt) less room for the answer, the system prompt and the tools. Near the
+   * limit the older turns are first summarised (compaction); what still does not fit is pruned.
    */
   private async planRequest(
     model: ChatModel,
     tools: ToolSpec[],
     sections: readonly string[],
     signal: AbortSignal,
+    emit: EmitEvent,
   ): Promise<RequestPlan> {
     const reported = await model.contextWindow(signal);
     const window = Math.min(reported.tokens, this.observedWindow ?? Number.POSITIVE_INFINITY);
+    const history = this.options.history;
     const system = () =>
       buildSystemPrompt({
         workspaceRoot: this.options.workspaceRoot,
         toolNames: tools.map((t) => t.name),
+        instructions: this.options.instructions?.() ?? "",
         sections,
-        droppedMessages: this.options.history.dropped,
+        droppedMessages: history.dropped,
         notes: this.notesForModel,
       });
     const fixed = estimateTextTokens(system()) + estimateTextTokens(JSON.stringify(tools));
-    // Our estimate is rough (~4 characters a token): keep a tenth of the window as margin.
-    const budget = Math.floor((window - reservedOutputTokens(window)) * 0.9) - fixed;
-    const messages = this.options.history.prune(Math.max(budget, 1_000));
+    const room = promptRoom(window);
+    const budget = room - fixed;
+    // HISTORY_BUDGET_TOKENS caps the history below the window: compaction then comes before that cap.
+    const limit = Math.min(room, fixed + (history.cap ?? Number.POSITIVE_INFINITY));
+    if (this.compactAtPercent > 0 && fixed + history.totalTokens() > (limit * this.compactAtPercent) / 100) {
+      await compactHistory(history, {
+        model,
+        window,
+        keepRecentTokens: keepRecentTokens(limit - fixed),
+        reason: "auto",
+        signal,
+        emit,
+        onUsage: (usage) => this.recordUsage(usage),
+      });
+      if (signal.aborted) throw signal.reason;
+    }
+    const messages = history.prune(Math.max(budget, 1_000));
     const content = system(); // after pruning: says how many messages were dropped
     this.notesForModel.length = 0;
+    this.lastTools = tools;
     const estimatedTokens =
       estimateTextTokens(content) +
       estimateTextTokens(JSON.stringify(tools)) +
       messages.reduce((sum, message) => sum + estimateTokens(message), 0);
-    return { messages: [{ role: "system", content }, ...messages], estimatedTokens, window: reported };
+    emit({ type: "context", tokens: estimatedTokens, window });
+    return {
+      messages: [{ role: "system", content }, ...messages],
+      estimatedTokens,
+      window: reported,
+      windowTokens: window,
+    };
+  }
+
+  private get compactAtPercent(): number {
+    return this.options.compactAtPercent ?? 80;
+  }
+
+  /** The window requests are sized to: the server's, or less when one was seen cutting prompts. */
+  private async windowTokens(model: ChatModel, signal: AbortSignal): Promise<number> {
+    const reported = await model.contextWindow(signal);
+    return Math.min(reported.tokens, this.observedWindow ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Adds a request's tokens (and cost) to the session's totals. */
+  recordUsage(usage: Usage): void {
+    this.total.promptTokens += usage.promptTokens;
+    this.total.completionTokens += usage.completionTokens;
+    if (usage.cost !== undefined) this.total.cost = (this.total.cost ?? 0) + usage.cost;
   }
 
   /**

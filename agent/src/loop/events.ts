@@ -28,7 +28,24 @@ export type AgentEvent =
   | { type: "tool_start"; callId: string; name: string; args: Record<string, unknown> | undefined }
   | { type: "tool_progress"; callId: string; name: string; chunk: string }
   | { type: "tool_end"; callId: string; name: string; result: ToolResult; durationMs: number }
-  | { type: "usage"; step: Usage; total: Usage }
+  /** What the request being sent holds (our estimate) against the model's context window. */
+  | { type: "context"; tokens: number; window: number }
+  /** Tokens (and cost, when the provider reports one) of a request and of the session; `context` as counted. */
+  | { type: "usage"; step: Usage; total: Usage; context: { tokens: number; window: number } }
+  /** Older messages are being summarised (`auto`: the history neared the window; `manual`: /compact). */
+  | { type: "compaction_start"; reason: "auto" | "manual"; messages: number; tokens: number }
+  | {
+      type: "compaction_end";
+      /** summarised: a summary replaced them; dropped: the summary failed and they were dropped; aborted: unchanged. */
+      outcome: "summarised" | "dropped" | "aborted";
+      /** Messages removed from the verbatim history. */
+      removed: number;
+      /** Tokens of the history (summary included) before and after. */
+      tokensBefore: number;
+      tokensAfter: number;
+      /** Summary requests made (more than one when the older messages did not fit one request). */
+      requests: number;
+    }
   | { type: "turn_end"; result: TurnResult };
 
 export interface TurnResult {

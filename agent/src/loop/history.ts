@@ -1,12 +1,27 @@
-// The conversation the model sees: a token budget with pruning of whole old turns, and pair integrity
-// (every assistant tool call has exactly one result, in order), so what we send is always a valid history.
+// The conversation the model sees: a compaction summary at its head, a token budget with pruning of whole
+// old turns, and pair integrity (every tool call has exactly one result, in order), so what we send is valid.
 import type { ChatMessage } from "../llm/messages.js";
+import { type ConversationSummary, summaryMessages } from "./conversation-summary.js";
 
 export interface HistoryOptions {
   /** A cap on the messages' tokens (HISTORY_BUDGET_TOKENS), below what the context window allows. */
   budgetTokens?: number | undefined;
   /** Called for every appended message (the session log listens). */
   onAppend?: (message: ChatMessage) => void;
+  /** Called when compaction replaced the older messages (the session log records it, for --resume). */
+  onCompact?: (compaction: Compaction) => void;
+}
+
+/** The history after a compaction: the summary at the head, then the messages kept verbatim. */
+export interface Compaction {
+  /** "summarised": the summary covers the removed messages; "dropped": they are gone (the summary call failed). */
+  outcome: "summarised" | "dropped";
+  /** The summary now at the head (after "dropped", the earlier one, if any). */
+  summary: ConversationSummary | undefined;
+  /** The messages kept verbatim, in order. */
+  messages: ChatMessage[];
+  /** How many messages were removed. */
+  removed: number;
 }
 
 /** ~4 characters per token plus a per-message overhead: good enough to stay under a context window. */
@@ -27,11 +42,23 @@ export function estimateTextTokens(text: string | number): number {
 export class History {
   private items: ChatMessage[] = [];
   private droppedMessages = 0;
+  private summaryValue: ConversationSummary | undefined;
 
   constructor(private readonly options: HistoryOptions) {}
 
+  /** The messages kept verbatim (without the summary). */
   get messages(): readonly ChatMessage[] {
     return this.items;
+  }
+
+  /** HISTORY_BUDGET_TOKENS, when set: the most the history may hold, below what the window allows. */
+  get cap(): number | undefined {
+    return this.options.budgetTokens;
+  }
+
+  /** The compaction summary at the head of what is sent, if the conversation was compacted. */
+  get summary(): ConversationSummary | undefined {
+    return this.summaryValue;
   }
 
   /** Messages dropped by pruning since the last clear. */
@@ -46,25 +73,41 @@ export class History {
     }
   }
 
-  /** Replaces everything (resume); repairs pairs a crash may have left incomplete. */
-  restore(messages: ChatMessage[]): void {
+  /** Replaces everything (resume, rewind); repairs pairs a crash may have left incomplete. */
+  restore(messages: readonly ChatMessage[], summary?: ConversationSummary): void {
     this.items = repairToolPairs(messages);
+    this.summaryValue = summary;
     this.droppedMessages = 0;
+  }
+
+  /** Replaces the older messages by a summary (or drops them), keeping `compaction.messages` verbatim. */
+  compact(compaction: Compaction): void {
+    this.items = repairToolPairs(compaction.messages);
+    this.summaryValue = compaction.summary;
+    if (compaction.outcome === "dropped") this.droppedMessages += compaction.removed;
+    this.options.onCompact?.(compaction);
   }
 
   clear(): void {
     this.items = [];
+    this.summaryValue = undefined;
     this.droppedMessages = 0;
   }
 
+  /** Tokens of the summary messages at the head (0 without a summary). */
+  summaryTokens(): number {
+    return summaryMessages(this.summaryValue).reduce((sum, message) => sum + estimateTokens(message), 0);
+  }
+
+  /** Tokens of everything sent: the summary and the messages. */
   totalTokens(): number {
-    return this.items.reduce((sum, message) => sum + estimateTokens(message), 0);
+    return this.summaryTokens() + this.items.reduce((sum, message) => sum + estimateTokens(message), 0);
   }
 
   /**
-   * Prunes to `budgetTokens` (and the configured cap) and returns what to send. Whole turns go first (oldest first, never the current one);
-   * if the current turn alone is too big, its oldest completed tool steps go, never splitting a call from its
-   * result and never the user's request.
+   * Prunes to `budgetTokens` (and the configured cap) and returns what to send: the summary (never pruned),
+   * then the messages. Whole turns go first (oldest first, never the current one); if the current turn alone is
+   * too big, its oldest completed tool steps go, never splitting a call from its result nor the user's request.
    */
   prune(budgetTokens = Number.POSITIVE_INFINITY): readonly ChatMessage[] {
     let total = this.totalTokens();
@@ -76,7 +119,7 @@ export class History {
       this.droppedMessages += removed.length;
       total -= removed.reduce((sum, message) => sum + estimateTokens(message), 0);
     }
-    return this.items;
+    return [...summaryMessages(this.summaryValue), ...this.items];
   }
 
   private oldestRemovableSpan(): { start: number; end: number } | undefined {

@@ -1,10 +1,13 @@
 // Sessions on disk: one JSONL file per session under the sessions dir, a header line then one line per
-// message (with usage where known). Appends are synchronous so a crash loses nothing; every line is scrubbed.
+// message (with usage where known), compaction, turn start and rewind. Appends are synchronous so a crash
+// loses nothing; every line is scrubbed. The same lines, replayed, give the conversation back (--resume).
 
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ChatMessage, Usage } from "../llm/messages.js";
+import type { ConversationSummary } from "./conversation-summary.js";
+import { type ConversationState, SessionReplay, type TurnStart } from "./session-replay.js";
 
 export const SESSION_FORMAT = "ts-coding-agent/session";
 
@@ -21,6 +24,21 @@ export type SessionLine =
     }
   | { type: "message"; at: string; message: ChatMessage; usage?: Usage }
   | { type: "clear"; at: string }
+  /** The history after a compaction: the summary (null if none) and the messages kept verbatim. */
+  | {
+      type: "compaction";
+      at: string;
+      outcome: "summarised" | "dropped";
+      summary: ConversationSummary | null;
+      messages: ChatMessage[];
+      removed: number;
+    }
+  /** A turn starts (before its user message). */
+  | { type: "turn"; at: string; turn: number }
+  /** The workspace checkpoint taken before `turn` (written when the snapshot is done). */
+  | { type: "checkpoint"; at: string; turn: number; commit: string }
+  /** The conversation went back to how it was before turn `toTurn` (/undo, /rewind). */
+  | { type: "rewind"; at: string; toTurn: number }
   | {
       type: "skill_run";
       at: string;
@@ -51,8 +69,20 @@ export class SessionLog {
     readonly id: string,
     readonly path: string,
     private readonly scrub: (text: string) => string,
+    /** The conversation the lines written so far give (turns, the current state). */
+    private readonly replay = new SessionReplay(),
   ) {
     this.fd = openSync(path, "a", 0o600);
+  }
+
+  /** The conversation as the lines so far give it. */
+  get conversation(): ConversationState {
+    return this.replay.conversation;
+  }
+
+  /** The turns of this session that /undo and /rewind can go back to, oldest first. */
+  get turns(): readonly TurnStart[] {
+    return this.replay.turns;
   }
 
   /** A fresh session id: its start time and a random suffix. */
@@ -81,14 +111,15 @@ export class SessionLog {
   }
 
   /**
-   * Reopens a session (`latest` or an id) to append to it, returning the messages after its last /clear.
+   * Reopens a session (`latest` or an id) to append to it, returning its conversation as its lines give it:
+   * the messages after the last /clear, from the last compaction's summary on, rewinds applied.
    * Throws SessionNotFoundError listing the newest sessions when there is no such session.
    */
   static resume(
     dir: string,
     which: string,
     scrub: (text: string) => string,
-  ): { log: SessionLog; messages: ChatMessage[] } {
+  ): { log: SessionLog; messages: ChatMessage[]; summary: ConversationSummary | undefined } {
     const ids = listSessions(dir);
     const id =
       which === "latest"
@@ -103,7 +134,7 @@ export class SessionLog {
       );
     }
     const path = join(dir, `${id}.jsonl`);
-    let messages: ChatMessage[] = [];
+    const replay = new SessionReplay();
     for (const line of readFileSync(path, "utf8").split("\n")) {
       if (!line.trim()) continue;
       let parsed: SessionLine;
@@ -112,10 +143,10 @@ export class SessionLog {
       } catch {
         continue; // a torn last line from a crash: everything before it is intact
       }
-      if (parsed.type === "message") messages.push(parsed.message);
-      if (parsed.type === "clear") messages = [];
+      replay.apply(parsed);
     }
-    return { log: new SessionLog(id, path, scrub), messages };
+    const { messages, summary } = replay.conversation;
+    return { log: new SessionLog(id, path, scrub, replay), messages: [...messages], summary };
   }
 
   append(message: ChatMessage, usage?: Usage): void {
@@ -126,6 +157,38 @@ export class SessionLog {
     this.write({ type: "clear", at: new Date().toISOString() });
   }
 
+  compaction(compaction: {
+    outcome: "summarised" | "dropped";
+    summary: ConversationSummary | undefined;
+    messages: ChatMessage[];
+    removed: number;
+  }): void {
+    this.write({
+      type: "compaction",
+      at: new Date().toISOString(),
+      outcome: compaction.outcome,
+      summary: compaction.summary ?? null,
+      messages: compaction.messages,
+      removed: compaction.removed,
+    });
+  }
+
+  /** Records the start of turn `turn` (before its user message). */
+  turn(turn: number): void {
+    this.write({ type: "turn", at: new Date().toISOString(), turn });
+  }
+
+  /** Records the workspace checkpoint taken before `turn`. */
+  checkpoint(turn: number, commit: string): void {
+    this.write({ type: "checkpoint", at: new Date().toISOString(), turn, commit });
+  }
+
+  /** Records that the conversation went back to before turn `toTurn`; returns the state it went back to. */
+  rewind(toTurn: number): ConversationState {
+    this.write({ type: "rewind", at: new Date().toISOString(), toTurn });
+    return this.replay.conversation;
+  }
+
   skillRun(skill: string, args: Record<string, unknown>, durationMs: number, outcome: string): void {
     this.write({ type: "skill_run", at: new Date().toISOString(), skill, args, durationMs, outcome });
   }
@@ -133,6 +196,7 @@ export class SessionLog {
   /** Synchronous: a crash right after a message is appended loses nothing the OS has been handed. */
   private write(line: SessionLine): void {
     writeSync(this.fd, `${this.scrub(JSON.stringify(line))}\n`);
+    this.replay.apply(line);
   }
 }
 

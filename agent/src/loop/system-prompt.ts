@@ -1,9 +1,12 @@
 // The system prompt: short and exact. Which tools exist (their schemas travel separately), where the
-// workspace is, and how to finish. Sections from skills and playbooks are appended per turn.
+// workspace is, and how to finish. The project's instructions (AGENTS.md) follow, then per-turn sections from
+// skills and playbooks.
 
 export interface SystemPromptInput {
   workspaceRoot: string;
   toolNames: readonly string[];
+  /** The project instructions section (AGENTS.md files, already formatted and capped); "" when none. */
+  instructions?: string;
   /** Extra sections (available skills, playbooks chosen for this turn), already formatted. */
   sections?: readonly string[];
   /** Messages dropped from the start of the conversation to fit the budget. */
@@ -25,5 +28,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
     lines.push(`(${input.droppedMessages} earlier messages were dropped to fit the context budget.)`);
   }
   for (const note of input.notes ?? []) lines.push(`Note: ${note}`);
-  return [lines.join("\n"), ...(input.sections ?? [])].join("\n\n");
+  return [lines.join("\n"), input.instructions ?? "", ...(input.sections ?? [])]
+    .filter((part) => part !== "")
+    .join("\n\n");
 }

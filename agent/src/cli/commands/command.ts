@@ -3,6 +3,7 @@
 import type { AgentSession } from "../../agent-session.js";
 import type { ToolServerStatus } from "../../hub/server-connection.js";
 import type { Keystore } from "../../keys/keystore.js";
+import type { EmitEvent } from "../../loop/events.js";
 import type { Terminal } from "../terminal.js";
 
 /** Optional services some commands use; absent ones make those commands explain how to enable them. */
@@ -27,6 +28,10 @@ export interface CommandContext {
   confirm: (question: string) => Promise<boolean>;
   /** Reads one line without echoing it (a key); resolves undefined when input ended. */
   askSecret: (question: string) => Promise<string | undefined>;
+  /** Aborted when the user presses Ctrl-C while the command runs (an LLM request it makes must stop). */
+  signal: AbortSignal;
+  /** Shows loop events (compaction, notices, usage) the way a turn's are shown. */
+  emit: EmitEvent;
 }
 
 export interface SlashCommand {
