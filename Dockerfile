@@ -52,6 +52,9 @@ COPY --from=deps /app/node_modules node_modules
 COPY package.json ./
 COPY agent/package.json agent/
 COPY --from=build /app/agent/dist agent/dist
+# `agent mcp --http` serves through the MCP kit (a workspace package: node_modules links to it here).
+COPY mcp-servers/kit/package.json mcp-servers/kit/
+COPY --from=build /app/mcp-servers/kit/dist mcp-servers/kit/dist
 COPY skills skills
 COPY playbooks playbooks
 COPY config/mcp.json config/

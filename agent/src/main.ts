@@ -28,6 +28,8 @@ import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
 import { createLogger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
+import { openPlatformSession } from "./mcp-serve/platform-session.js";
+import { runMcpServer } from "./mcp-serve/run-mcp-server.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
 import {
@@ -79,6 +81,28 @@ async function main(argv: string[]): Promise<number> {
     apiKey: providers.activeKey(),
   });
   if (config.mode.kind === "doctor") return runDoctor(term, checkInput());
+  const mcpFile = config.mcpConfig;
+  const readServers = async () => {
+    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
+    return servers;
+  };
+  if (config.mode.kind === "mcp") {
+    await readServers(); // a broken mcp.json stops the server at start, not at a client's first session
+    const open = () =>
+      openPlatformSession({ config, logger, servers: readServers, scrub, model: () => providers.current() });
+    const { transport } = config.mode;
+    const serving = {
+      transport,
+      version: version(),
+      open,
+      workspaceRoot: config.workspaceDir,
+      scrub,
+      logger,
+    };
+    const addSecret = (value: string) => secrets.add(value);
+    return runMcpServer({ ...serving, addSecret, stderr: process.stderr }).finally(() => launcher.dispose());
+  }
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -86,12 +110,6 @@ async function main(argv: string[]): Promise<number> {
   };
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub, sessionId);
 
-  const mcpFile = config.mcpConfig;
-  const readServers = async () => {
-    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
-    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
-    return servers;
-  };
   const servers = await readServers();
   const hub = new ToolHub({
     launcher,
