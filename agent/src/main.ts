@@ -91,17 +91,16 @@ async function main(argv: string[]): Promise<number> {
     await readServers(); // a broken mcp.json stops the server at start, not at a client's first session
     const open = () =>
       openPlatformSession({ config, logger, servers: readServers, scrub, model: () => providers.current() });
-    const { transport } = config.mode;
-    const serving = {
-      transport,
+    return runMcpServer({
+      transport: config.mode.transport,
       version: version(),
       open,
       workspaceRoot: config.workspaceDir,
-      scrub,
+      secrets,
+      addSecret: (value) => secrets.add(value),
       logger,
-    };
-    const addSecret = (value: string) => secrets.add(value);
-    return runMcpServer({ ...serving, addSecret, stderr: process.stderr }).finally(() => launcher.dispose());
+      stderr: process.stderr,
+    }).finally(() => launcher.dispose());
   }
   const header = {
     workspace: config.workspaceDir,

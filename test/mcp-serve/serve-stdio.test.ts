@@ -126,6 +126,25 @@ describe("agent mcp on stdio", () => {
     expect(text).toContain("[redacted]");
     expect(text).not.toContain(KNOWN_KEY);
   }, 60_000);
+
+  it("streams a long shell command's output as progress notifications, with keys scrubbed", async () => {
+    const fixture = mcpFixture();
+    writeFileSync(join(fixture.workspace, "leak.txt"), `key=${KNOWN_KEY}\n`);
+    const c = await connect(fixture);
+    const messages: string[] = [];
+    const result = await c.callTool(
+      { name: "shell", arguments: { command: "echo first; sleep 1; cat leak.txt; sleep 2; echo last" } },
+      undefined,
+      { onprogress: (progress) => messages.push(String(progress.message ?? "")) },
+    );
+    expect(result.isError).toBe(false);
+    const streamed = messages.join("");
+    expect(messages.length).toBeGreaterThan(0);
+    expect(streamed).toContain("first");
+    expect(streamed).toContain("key=[redacted]");
+    expect(streamed).not.toContain(KNOWN_KEY);
+    expect(textOf(result)).toContain("last");
+  }, 60_000);
 });
 
 describe("agent mcp on stdio, raw", () => {

@@ -5,6 +5,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { McpServeTransport } from "../config.js";
 import { isLoopbackHost } from "../config.js";
+import type { Scrubber } from "../keys/stream-scrubber.js";
 import type { Logger } from "../log.js";
 import type { PlatformSession } from "./platform-session.js";
 import { servePlatform } from "./serve-platform.js";
@@ -17,7 +18,8 @@ export interface RunMcpServerOptions {
   /** Opens one client's session: its own sandbox and server connections. */
   open: () => Promise<PlatformSession>;
   workspaceRoot: string;
-  scrub: (text: string) => string;
+  /** The agent's secret set (every known key, in every form). */
+  secrets: Scrubber;
   /** Makes the scrubber (and the log's redaction) know the bearer token. */
   addSecret: (value: string) => void;
   logger: Logger;
@@ -39,7 +41,7 @@ function platformOn(server: Server, options: RunMcpServerOptions): () => Promise
   return servePlatform(server, {
     open: options.open,
     workspaceRoot: options.workspaceRoot,
-    scrub: options.scrub,
+    secrets: options.secrets,
     logger: options.logger,
   });
 }

@@ -14,6 +14,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { HubLogger } from "../hub/hub-logger.js";
+import { type Scrubber, StreamScrubber } from "../keys/stream-scrubber.js";
 import { ArtifactError, listArtifacts, readArtifact } from "./artifacts.js";
 import type { PlatformSession } from "./platform-session.js";
 import { approvedSkillTools, callSkillTool, SKILL_TOOL_PREFIX } from "./skill-tools.js";
@@ -25,7 +26,8 @@ export interface ServePlatformOptions {
   /** Opens this client's session (its own sandbox); called once, at the first request that needs it. */
   open: () => Promise<PlatformSession>;
   workspaceRoot: string;
-  scrub: (text: string) => string;
+  /** The agent's secret set: whole results are scrubbed, streamed progress through a StreamScrubber. */
+  secrets: Scrubber;
   logger: HubLogger;
 }
 
@@ -34,7 +36,8 @@ export interface ServePlatformOptions {
  * server closes (the client left, the transport ended, the session was reaped). Returns that close, to await.
  */
 export function servePlatform(server: Server, options: ServePlatformOptions): () => Promise<void> {
-  const { scrub, logger } = options;
+  const { secrets, logger } = options;
+  const scrub = (text: string) => secrets.scrub(text);
   let session: Promise<PlatformSession> | undefined;
   let closed = false;
   const current = (): Promise<PlatformSession> => {
@@ -80,10 +83,28 @@ export function servePlatform(server: Server, options: ServePlatformOptions): ()
     const { name } = request.params;
     const args = request.params.arguments ?? {};
     const { tools, skills } = await current();
+    // A client that sent a progress token gets the tool's streamed output (shell) as progress messages.
+    const progressToken = request.params._meta?.progressToken;
+    let onProgress: ((chunk: string) => void) | undefined;
+    let endProgress: () => void = () => {};
+    if (progressToken !== undefined) {
+      const stream = new StreamScrubber(secrets);
+      let progress = 0;
+      const send = (message: string) => {
+        if (message === "") return;
+        progress += 1;
+        const params = { progressToken, progress, message };
+        void extra.sendNotification({ method: "notifications/progress", params }).catch(() => undefined);
+      };
+      onProgress = (chunk) => send(stream.push(chunk));
+      endProgress = () => send(stream.flush()); // the tail held back in case it began a key
+    }
+    const callOptions = { signal: extra.signal, ...(onProgress ? { onProgress } : {}) };
     try {
       const result = name.startsWith(SKILL_TOOL_PREFIX)
-        ? await callSkillTool(skills.runner, name, args, extra.signal)
-        : await tools.callTool(name, args, { signal: extra.signal });
+        ? await callSkillTool(skills.runner, name, args, callOptions)
+        : await tools.callTool(name, args, callOptions);
+      endProgress();
       return { content: [{ type: "text", text: scrub(result.text) }], isError: result.isError };
     } catch (error) {
       // As in the loop: a failing tool is an error result, never a dead session.

@@ -1,6 +1,6 @@
 // Approved skills as MCP tools: `skill__<name>` with an input schema built from SKILL.md's args. Only skills
 // approved right now are listed, and every call goes through the runner, which checks the approval again.
-import type { JsonSchema, ToolResult, ToolSpec } from "../loop/tools.js";
+import type { JsonSchema, ToolCallOptions, ToolResult, ToolSpec } from "../loop/tools.js";
 import type { SkillRegistry } from "../skills/registry.js";
 import type { SkillRunner } from "../skills/runner.js";
 import { SkillArgsError, SkillUnavailableError } from "../skills/skill-errors.js";
@@ -62,11 +62,17 @@ export async function callSkillTool(
   runner: SkillRunner,
   toolName: string,
   args: Record<string, unknown>,
-  signal: AbortSignal,
+  options: ToolCallOptions,
 ): Promise<ToolResult> {
   const name = toolName.slice(SKILL_TOOL_PREFIX.length);
+  const { signal, onProgress } = options;
   try {
-    const outcome = await runner.run({ name, input: { kind: "object", args }, signal });
+    const outcome = await runner.run({
+      name,
+      input: { kind: "object", args },
+      signal,
+      ...(onProgress ? { onProgress, onLog: (line: string) => onProgress(`${line}\n`) } : {}),
+    });
     return { text: outcome.text, isError: !outcome.ok };
   } catch (error) {
     if (SkillUnavailableError.isInstance(error) || SkillArgsError.isInstance(error)) {
