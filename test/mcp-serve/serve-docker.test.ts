@@ -1,5 +1,5 @@
 // `agent mcp --http` with the Docker sandbox: each client session gets its own hardened container, which is
-// removed when that session ends; the workspace is the bind-mounted one.
+// stopped when that session ends; a sandbox that cannot start is a clear error, not a dead server.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -18,6 +18,7 @@ import {
   type McpFixture,
   mcpFixture,
   startHttpAgent,
+  stdioClient,
   textOf,
 } from "./support.js";
 
@@ -93,4 +94,16 @@ describe("agent mcp with the Docker sandbox", () => {
     agent = undefined;
     await waitGone(secondContainer);
   }, 300_000);
+
+  it("answers tools/list with the reason when the sandbox cannot start, and still serves artifacts", async () => {
+    const broken = {
+      ...fixture,
+      env: { ...fixture.env, SANDBOX_IMAGE: "ts-coding-agent:no-such-image-for-mcp" },
+    };
+    const client = await stdioClient(broken, "docker");
+    clients.push(client);
+    await expect(client.listTools()).rejects.toThrow(/no-such-image-for-mcp/);
+    const { resources } = await client.listResources();
+    expect(resources).toEqual([]);
+  }, 120_000);
 });

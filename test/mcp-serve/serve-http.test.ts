@@ -94,6 +94,13 @@ describe("agent mcp --http", () => {
     expect(notMcp.stderr).toMatch(/work with agent mcp only/);
   }, 60_000);
 
+  it("is described in agent --help", async () => {
+    const help = await runAgent(["--help"], mcpFixture().env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/agent mcp \[--http\]/);
+    expect(help.stdout).toMatch(/--port <n> +with mcp --http/);
+  }, 30_000);
+
   it("serves file tools, approved skills and artifacts to an authorised client", async () => {
     const fixture = mcpFixture({ AGENT_MCP_TOKEN: TOKEN });
     writeFileSync(join(fixture.workspace, ".agent", "artifacts", "summary.md"), "# Summary\n");
