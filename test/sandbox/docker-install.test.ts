@@ -3,10 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { validateInstallRequest } from "@ts-coding-agent/toolhost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
 import { imageInstallCommand } from "../../agent/src/sandbox/image-install-command.js";
-import { installCommand, validateInstallRequest } from "../../agent/src/toolhost/tools/install-dependency.js";
+import { installCommand } from "../../mcp-servers/toolhost/src/tools/install-dependency.js";
 import {
   buildTestImage,
   connect,

@@ -6,7 +6,7 @@ import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/
 import { openPinnedDirectory } from "../pinned-directory.js";
 import type { HubLogger } from "./hub-logger.js";
 
-/** The spill files the toolhost names in a result (toolhost/tools/shell.ts writes them there). */
+/** The spill files the toolhost names in a result (the toolhost's tools/shell.ts writes them there). */
 const SPILL_REFERENCE = /\.agent\/logs\/(shell-[\w.-]{1,120}\.log)\b/g;
 /** Larger spill files are not rewritten (the toolhost caps them at 64 MiB). */
 const MAX_SCRUB_BYTES = 64 * 1024 * 1024;

@@ -8,15 +8,15 @@ import {
   type JSONRPCMessage,
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
-import type Dockerode from "dockerode";
-import { z } from "zod";
-import { ToolInputError } from "../toolhost/tool-descriptor.js";
 import {
   describeInstall,
   type InstallRun,
   installInputShape,
+  ToolInputError,
   validateInstallRequest,
-} from "../toolhost/tools/install-dependency.js";
+} from "@ts-coding-agent/toolhost";
+import type Dockerode from "dockerode";
+import { z } from "zod";
 import type { SandboxContainerOptions } from "./docker-container-spec.js";
 import { sandboxContainerSpec } from "./docker-container-spec.js";
 import type { MessageInterceptor } from "./docker-transport.js";

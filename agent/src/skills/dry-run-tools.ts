@@ -2,7 +2,7 @@
 // (later reads see it), and everything else is refused, so a dry run can show its diff and write nothing.
 import { posix } from "node:path";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
-import { unifiedDiff } from "../toolhost/text-diff.js";
+import { unifiedDiff } from "./skill-diff.js";
 
 /** Tools that only read and so run for real in a dry run. */
 const READ_ONLY = new Set(["read_file", "list_files"]);

@@ -5,7 +5,6 @@ import type { ChatMessage } from "../llm/messages.js";
 import { AgentLoop, parseArguments } from "../loop/agent-loop.js";
 import { History } from "../loop/history.js";
 import type { ToolSource } from "../loop/tools.js";
-import { unifiedDiff } from "../toolhost/text-diff.js";
 import { RestrictedTools } from "./restricted-tools.js";
 import type {
   SkillAgentResult,
@@ -15,6 +14,7 @@ import type {
   SkillTool,
   SkillTools,
 } from "./skill-api.js";
+import { unifiedDiff } from "./skill-diff.js";
 
 export interface SkillContextOptions {
   /** The skill's name. */
