@@ -1,5 +1,6 @@
 # The agent image: the CLI (REPL, loop, hub) and the toolhost (mcp-servers/toolhost) its sandbox containers
-# run, with what the sandbox needs (bash, git, python3 with venv and pip, node, curl).
+# run, with what a coding sandbox is expected to have (bash, git, python and python3 with pip, venv and pytest,
+# node and npm, curl).
 # Build: docker compose build, or docker build -t ts-coding-agent .
 
 # --- build: every workspace compiled with the dev dependencies (TypeScript) ---
@@ -42,7 +43,8 @@ FROM node:24-bookworm-slim
 # The sandbox's toolbox; docker-init (HostConfig.Init) reaps what commands leave behind, so no tini here.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       bash ca-certificates coreutils curl git procps python3 python3-pip python3-venv \
+       bash ca-certificates coreutils curl git procps \
+       python3 python3-pip python3-venv python3-pytest python-is-python3 \
     && rm -rf /var/lib/apt/lists/* \
     && printf '%s\n' \
        '# Commands the model runs (bash -l) go first when the sandbox runs out of memory, not the toolhost.' \
@@ -60,7 +62,7 @@ COPY mcp-servers/toolhost/package.json mcp-servers/toolhost/
 COPY --from=build /app/mcp-servers/toolhost/dist mcp-servers/toolhost/dist
 COPY skills skills
 COPY playbooks playbooks
-COPY mcp.json ./
+COPY config/mcp.json config/
 # Mount points owned by the image's non-root user (uid 1000), so fresh named volumes inherit that owner.
 RUN mkdir -p /data /workspace /dynamic-tools \
     && chown node:node /data /workspace /dynamic-tools

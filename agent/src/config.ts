@@ -136,7 +136,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   const stream = parse("LLM_STREAM", env.LLM_STREAM, booleanSchema, "true or false", true);
   const providers = resolveProviders(env, providersFile, stream);
   const names = providers.map((p) => p.name);
-  const provider = flags.provider ?? env.LLM_PROVIDER ?? "ollama";
+  const provider = flags.provider ?? (env.LLM_PROVIDER || "ollama");
   if (!names.includes(provider)) {
     const source = flags.provider !== undefined ? "--provider" : "LLM_PROVIDER";
     throw new ConfigError(`Invalid ${source}="${provider}": expected one of ${names.join(", ")}.`);
@@ -160,12 +160,14 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     "a whole number from 1 to 1000",
     30,
   );
-  const mcpPath = flags["mcp-config"] ?? env.MCP_CONFIG;
+  const mcpPath = flags["mcp-config"] ?? (env.MCP_CONFIG || undefined);
   const envKeys: Record<string, string> = {};
   for (const p of providers) {
     const value = env[`${envPrefix(p.keyName)}_API_KEY`];
     if (value) envKeys[p.keyName] = value;
   }
+  // The LiteLLM proxy's master key is what the agent authenticates with, unless LITELLM_API_KEY says otherwise.
+  if (!envKeys.litellm && env.LITELLM_MASTER_KEY) envKeys.litellm = env.LITELLM_MASTER_KEY;
   const masterKey = env.LLM_MASTER_KEY || undefined;
   if (masterKey !== undefined && masterKey.length < 12) {
     throw new ConfigError(
@@ -176,7 +178,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   const config: Config = {
     mode,
     workspaceDir: resolve(
-      flags.workspace ?? env.WORKSPACE_DIR ?? (inContainer ? "/workspace" : process.cwd()),
+      flags.workspace ?? (env.WORKSPACE_DIR || (inContainer ? "/workspace" : process.cwd())),
     ),
     dataDir,
     keystorePath: path(env, "KEYSTORE_PATH", join(dataDir, "keys.enc")),

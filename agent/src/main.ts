@@ -154,12 +154,23 @@ async function main(argv: string[]): Promise<number> {
   );
   try {
     if (config.mode.kind === "print") {
-      void hub.listTools(); // a task will need the tools: start the sandbox while the first request is built
+      // A task will need the tools: start the sandbox now. A failure is the loop's to report, at its first step.
+      void hub.listTools().catch(() => undefined);
       const { task, json } = config.mode;
       return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
     }
+    // What would stop the tools (no access to Docker, no image, a workspace the sandbox cannot write), said
+    // before the first prompt rather than at the first turn: under the banner on a terminal, else at once.
+    const sandboxProblems = await launcher.check();
+    const sayProblems = () => {
+      for (const problem of sandboxProblems) term.error(problem);
+    };
+    if (!interactive) sayProblems();
     return await runRepl({
-      beforeFirstPrompt: () => startupCheck(term, checkInput()),
+      beforeFirstPrompt: async () => {
+        sayProblems();
+        await startupCheck(term, checkInput());
+      },
       session,
       term,
       commands: builtinCommands(createSkillCommands(skills)),

@@ -1,6 +1,7 @@
-// bug_fix: asks the model for a minimal patch (edit_file calls) for an error in a file, applies it, runs the
-// tests, and restores every touched file byte for byte when an edit fails or the tests fail.
-import type { SkillArgs, SkillContext, SkillResult, SkillToolCall } from "../skill-api.js";
+// bug_fix: runs the tests to see which fail, asks the model for a minimal patch (edit_file calls), applies it and
+// runs the tests again. The patch stays only when a test that failed passes and none regressed; else every
+// touched file is restored byte for byte. A run that shows nothing (0 tests, unknown output) changes nothing.
+import type { SkillArgs, SkillContext, SkillResult, SkillTestRun, SkillToolCall } from "../skill-api.js";
 
 const WINDOW = 40;
 
@@ -22,10 +23,36 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
     .map((text, i) => `${String(from + i).padStart(5)}  ${text}`)
     .join("\n");
 
+  // The tests first: a patch can only be shown to fix what a failing test shows.
+  let before: SkillTestRun | undefined;
+  if (!ctx.dryRun) {
+    ctx.log("bug_fix: running the tests before changing anything");
+    before = await ctx.runTests(typeof args.test === "string" ? args.test : undefined);
+    if (before.problem !== undefined) {
+      return {
+        ok: false,
+        text: `Cannot check a fix: ${before.problem}. Nothing was changed.${outputOf(before)}`,
+      };
+    }
+    if (before.failed === 0) {
+      return {
+        ok: false,
+        text:
+          `No test fails before any change (${before.passed} passed: ${before.command}), so no test can show ` +
+          `that a patch fixes "${firstLine(error)}". Nothing was changed. Add a test that reproduces the error ` +
+          '(or pass test:"<command>" that does) and run bug_fix again.',
+      };
+    }
+  }
+
   ctx.log(`bug_fix: asking for a patch for ${file}${focus ? ` around line ${focus}` : ""}`);
+  const failing = before?.tests.filter((t) => t.outcome === "failed").map((t) => t.id) ?? [];
   const answer = await ctx.llm.complete({
     system: SYSTEM,
-    prompt: `Error:\n${error}\n\nFile ${file}, lines ${from}-${to}:\n${numbered}`,
+    prompt:
+      `Error:\n${error}\n\n` +
+      (failing.length ? `Failing tests:\n${failing.slice(0, 20).join("\n")}\n\n` : "") +
+      `File ${file}, lines ${from}-${to}:\n${numbered}`,
     tools: ["edit_file"],
   });
   const edits = answer.toolCalls.filter((call) => call.name === "edit_file" && !call.error);
@@ -37,7 +64,7 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
   }
   const paths = [...new Set(edits.map((edit) => String(edit.args.path ?? file)))];
 
-  if (ctx.dryRun) {
+  if (ctx.dryRun || before === undefined) {
     const results = await applyEdits(ctx, edits, file);
     return {
       ok: results.ok,
@@ -68,25 +95,44 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
   if (!applied.ok)
     return { ok: false, text: `${applied.text}\nEvery edit was rolled back.${await restore()}` };
 
-  const command = typeof args.test === "string" && args.test ? args.test : await ctx.detectTestCommand();
-  if (!command) {
-    const note = await restore();
-    return {
-      ok: false,
-      text: `No test command found (no package.json or Python tests); pass test:"<command>". The patch was rolled back.${note}`,
-    };
+  ctx.log(`bug_fix: running ${before.command} with the patch`);
+  const after = await ctx.runTests(before.command);
+  const compared = await ctx.compareTestRuns(before, after);
+  const list = (ids: string[]) => ids.slice(0, 10).join(", ") + (ids.length > 10 ? ", ..." : "");
+  const reasons: string[] = [];
+  if (after.problem !== undefined) reasons.push(`the tests show nothing with it: ${after.problem}`);
+  else {
+    if (compared.fixed.length === 0) {
+      reasons.push(
+        `no test that failed before passes with it (still failing: ${list(compared.stillFailing)})`,
+      );
+    }
+    if (compared.regressed.length)
+      reasons.push(`it breaks tests that did not fail before: ${list(compared.regressed)}`);
+    if (compared.missing.length)
+      reasons.push(`tests that passed before did not run: ${list(compared.missing)}`);
+    else if (compared.fewerTests) reasons.push(`${compared.fewerTests} fewer tests ran`);
   }
-  ctx.log(`bug_fix: running ${command}`);
-  const tests = await ctx.tools.shell({ command, timeout_seconds: 600 });
-  if (tests.isError) {
+  if (reasons.length) {
     const note = await restore();
     return {
       ok: false,
-      text: `The tests fail with the patch (${command}); every edit was rolled back.${note}\n\n${tail(tests.text)}`,
+      text:
+        `Not fixed: ${reasons.join("; ")}. Every edit was rolled back.${note}\n${compared.summary}` +
+        `\n\n${applied.text}${outputOf(after)}`,
     };
   }
   await ctx.tools.shell({ command: `rm -rf -- ${ctx.shellQuote(backupDir)}` });
-  return { ok: true, text: `Fixed: the tests pass (${command}).\n\n${applied.text}\n\n${tail(tests.text)}` };
+  const still = compared.stillFailing.length
+    ? ` Still failing, as before: ${list(compared.stillFailing)}.`
+    : "";
+  return {
+    ok: true,
+    text:
+      `Fixed: ${compared.fixed.length} test${compared.fixed.length === 1 ? "" : "s"} that failed now pass ` +
+      `(${list(compared.fixed)}), and no test regressed.${still}\n${compared.summary}\n\n${applied.text}` +
+      outputOf(after),
+  };
 }
 
 async function applyEdits(
@@ -103,6 +149,11 @@ async function applyEdits(
   return { ok: true, text: diffs.join("\n") };
 }
 
-function tail(text: string, lines = 30): string {
-  return text.split("\n").slice(-lines).join("\n");
+function outputOf(run: SkillTestRun): string {
+  return run.tail ? `\n\n${run.command}:\n${run.tail}` : "";
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n", 1)[0] ?? "";
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

@@ -62,25 +62,24 @@ export async function run(args: SkillArgs, ctx: SkillContext): Promise<SkillResu
       return { ok: false, text: `Could not write ${w.path}: ${written.text}.${await restore()}` };
     if (w.path !== file) created.push(w.path);
   }
-  const command = typeof args.test === "string" && args.test ? args.test : await ctx.detectTestCommand();
-  if (!command) {
+  ctx.log("refactor_extract_function: running the tests");
+  const tests = await ctx.runTests(typeof args.test === "string" && args.test ? args.test : undefined);
+  if (tests.problem !== undefined) {
     return {
       ok: false,
-      text: `No test command found to prove the behaviour is kept; pass test:"<command>". Rolled back.${await restore()}`,
+      text: `Nothing proves the behaviour is kept: ${tests.problem}. ${file} was restored.${await restore()}`,
     };
   }
-  ctx.log(`refactor_extract_function: running ${command}`);
-  const tests = await ctx.tools.shell({ command, timeout_seconds: 600 });
-  if (tests.isError) {
+  if (tests.failed > 0) {
     return {
       ok: false,
-      text: `The tests fail after the extraction (${command}); ${file} was restored.${await restore()}\n\n${tail(tests.text)}`,
+      text: `The tests fail after the extraction (${tests.command}: ${tests.failed} failed); ${file} was restored.${await restore()}\n\n${tests.tail}`,
     };
   }
   await ctx.tools.shell({ command: `rm -rf -- ${ctx.shellQuote(backupDir)}` });
   return {
     ok: true,
-    text: `Extracted lines ${start}-${end} of ${file} into ${name}; the tests pass (${command}).\n\n${diff}`,
+    text: `Extracted lines ${start}-${end} of ${file} into ${name}; the tests pass (${tests.command}: ${tests.passed} passed).\n\n${diff}`,
   };
 }
 
@@ -350,8 +349,4 @@ async function extractWithLlm(
   }
   if (!writes.some((w) => w.path === file)) return `The model did not rewrite ${file}; nothing was changed.`;
   return writes;
-}
-
-function tail(text: string, lines = 30): string {
-  return text.split("\n").slice(-lines).join("\n");
 }

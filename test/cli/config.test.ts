@@ -28,6 +28,14 @@ describe("config", () => {
     );
   });
 
+  it("authenticates to LiteLLM with its master key unless LITELLM_API_KEY is set", () => {
+    expect(load([], { LITELLM_MASTER_KEY: "sk-master-0123456789" }).envKeys.litellm).toBe(
+      "sk-master-0123456789",
+    );
+    const both = load([], { LITELLM_MASTER_KEY: "sk-master-0123456789", LITELLM_API_KEY: "sk-virtual-0123" });
+    expect(both.envKeys.litellm).toBe("sk-virtual-0123");
+  });
+
   it("takes OLLAMA_BASE_URL as the server root (Ollama's native API), dropping a /v1 left from older setups", () => {
     const root = load([], { OLLAMA_BASE_URL: "http://localhost:11434/v1" }).providers.find(
       (p) => p.name === "ollama",

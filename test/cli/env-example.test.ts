@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../agent/src/config.js";
 import { builtinProviderNames, envPrefix } from "../../agent/src/llm/providers.js";
 import { repoRoot } from "../support/run-agent.js";
 
@@ -30,6 +31,29 @@ describe(".env.example", () => {
       const prefix = envPrefix(name);
       for (const suffix of ["_BASE_URL", "_MODEL", "_API_KEY"])
         expect(documented).toContain(`${prefix}${suffix}`);
+    }
+  });
+
+  it("gives the defaults when copied as it is to .env (empty means default), and the same with every value empty", () => {
+    const values = Object.fromEntries(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    );
+    const blank = Object.fromEntries(Object.keys(values).map((name) => [name, ""]));
+    const defaults = loadConfig([], { HOME: "/home/test", AGENT_IN_CONTAINER: "1" });
+    for (const env of [values, blank]) {
+      const config = loadConfig([], { HOME: "/home/test", ...env, AGENT_IN_CONTAINER: "1" });
+      expect(config.provider).toBe("ollama");
+      expect(config.mcpConfig).toEqual(defaults.mcpConfig);
+      expect(config.workspaceDir).toBe("/workspace");
+      expect(config.dataDir).toBe("/data");
+      expect(config.sandbox).toEqual(defaults.sandbox);
+      expect(config.providers).toEqual(defaults.providers);
+      expect({ ...config.llm, steps: config.maxSteps, shell: config.shell, log: config.log }).toEqual({
+        ...defaults.llm,
+        steps: defaults.maxSteps,
+        shell: defaults.shell,
+        log: defaults.log,
+      });
     }
   });
 });

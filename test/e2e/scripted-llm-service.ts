@@ -53,7 +53,13 @@ function toolCallsOf(step: Step) {
   }));
 }
 
-function sendStream(res: ServerResponse, step: Step, model: string): void {
+/** Usage as a real server counts it: the prompt's size in tokens (about 4 characters each), not a constant a
+ * client would read as a prompt the server cut. */
+function usageOf(promptTokens: number) {
+  return { prompt_tokens: promptTokens, completion_tokens: 10, total_tokens: promptTokens + 10 };
+}
+
+function sendStream(res: ServerResponse, step: Step, model: string, promptTokens: number): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const base = { id: "chatcmpl-e2e", object: "chat.completion.chunk", created: 0, model };
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -65,12 +71,11 @@ function sendStream(res: ServerResponse, step: Step, model: string): void {
   for (let i = 0; i < text.length; i += 5) res.write(chunk({ content: text.slice(i, i + 5) }, null));
   if (calls.length > 0) res.write(chunk({ tool_calls: calls }, null));
   res.write(chunk({}, calls.length > 0 ? "tool_calls" : "stop"));
-  const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-  res.write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
+  res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(promptTokens) })}\n\n`);
   res.end("data: [DONE]\n\n");
 }
 
-function sendWhole(res: ServerResponse, step: Step, model: string): void {
+function sendWhole(res: ServerResponse, step: Step, model: string, promptTokens: number): void {
   const calls = toolCallsOf(step).map(({ index: _index, ...call }) => call);
   const message = {
     role: "assistant",
@@ -85,7 +90,7 @@ function sendWhole(res: ServerResponse, step: Step, model: string): void {
       created: 0,
       model,
       choices: [{ index: 0, message, finish_reason: calls.length > 0 ? "tool_calls" : "stop" }],
-      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+      usage: usageOf(promptTokens),
     }),
   );
 }
@@ -110,8 +115,9 @@ const server = createServer((req, res) => {
     try {
       const request = JSON.parse(body) as { model: string; stream?: boolean; messages: Message[] };
       const step = nextStep(request.messages);
-      if (request.stream) sendStream(res, step, request.model);
-      else sendWhole(res, step, request.model);
+      const promptTokens = Math.ceil(body.length / 4);
+      if (request.stream) sendStream(res, step, request.model, promptTokens);
+      else sendWhole(res, step, request.model, promptTokens);
     } catch (error) {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: String(error) } }));

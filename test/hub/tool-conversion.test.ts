@@ -115,12 +115,16 @@ describe("toolResultFromMcp", () => {
     expect(toolResultFromMcp({ content: [] }).text).toBe("(no output)");
   });
 
-  it("cuts a huge result and says how much was dropped", () => {
-    const { text } = toolResultFromMcp({
-      content: [{ type: "text", text: "y".repeat(MAX_RESULT_CHARS * 3) }],
-    });
-    expect(text.length).toBeLessThan(MAX_RESULT_CHARS + 200);
-    expect(text).toContain(`showing the first ${MAX_RESULT_CHARS} of ${MAX_RESULT_CHARS * 3} characters`);
+  it("cuts the middle of a huge result, keeping its head and its tail, and says how much was dropped", () => {
+    const body = `HEAD-MARK${"y".repeat(MAX_RESULT_CHARS * 3)}TAIL-MARK [exit code 1]`;
+    const { text } = toolResultFromMcp({ content: [{ type: "text", text: body }] });
+    expect(text.length).toBe(MAX_RESULT_CHARS);
+    expect(text.startsWith("HEAD-MARK")).toBe(true);
+    expect(text.endsWith("TAIL-MARK [exit code 1]")).toBe(true);
+    const note = /\n\[output truncated: (\d+) of (\d+) characters cut from the middle\]\n/.exec(text);
+    expect(Number(note?.[2])).toBe(body.length);
+    // What is shown plus what was dropped is the whole text.
+    expect(text.length - (note?.[0].length ?? 0) + Number(note?.[1])).toBe(body.length);
   });
 });
 

@@ -47,6 +47,36 @@ describe("loop with the real toolhost", () => {
       expect.arrayContaining(["list_files", "read_file", "write_file", "edit_file", "shell"]),
     );
   });
+
+  it("hands the model head, tail and exit status of outputs larger than the result budget", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "loop-ws-"));
+    hub = new ToolHub({ launcher: new LocalLauncher({ workspace }), servers: [] });
+    // No compaction: its summary request would take a scripted reply meant for the next step.
+    h = await startHarness(hub, { compactAtPercent: 0 });
+    // Wide lines of multi-byte text: 3 bytes per character is where a byte budget and a character cap part.
+    const wide = "seq 1 4000 | sed 's/$/ ääääääääääääääääääääääääääääää/'";
+    h.llm.enqueue(
+      step("shell", { command: `${wide}; echo LAST-LINE; exit 3` }),
+      step("shell", { command: "seq 1 60000; echo LAST-LINE" }),
+      step("read_file", { path: "big.txt" }),
+      { text: "Seen." },
+    );
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(workspace, "big.txt"), `${"z".repeat(120)}\n`.repeat(2000));
+    await h.run("run two noisy commands and read a big file");
+    // What the model got: each result in the request right after its call (the history may drop old ones).
+    const seen = (request: number) =>
+      h?.llm.requests[request]?.body.messages.filter((m) => m.role === "tool").at(-1)?.content;
+    const [multibyte, ascii, read] = [seen(1), seen(2), seen(3)];
+    for (const text of [multibyte, ascii, read]) expect(text?.length).toBeLessThanOrEqual(50_000);
+    expect(multibyte).toMatch(/^1 ä+\n2 ä+\n/);
+    expect(multibyte).toMatch(/4000 ä+\nLAST-LINE\n\n\[exit code 3\]$/);
+    expect(multibyte).toMatch(/\[Output was [\d.]+ KB; showing the first and last 20 KB\./);
+    expect(ascii).toMatch(/^1\n2\n/);
+    expect(ascii).toMatch(/60000\nLAST-LINE\n\n\[exit code 0\]$/);
+    expect(ascii).not.toContain("[output truncated");
+    expect(read).toMatch(/\[Showing lines 1-\d+ of 2000\. Use offset=\d+ to continue\.\]$/);
+  });
 });
 
 describe("loop with the datetime and python MCP servers", () => {

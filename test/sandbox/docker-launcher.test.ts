@@ -47,6 +47,28 @@ afterAll(async () => {
 });
 
 describe("a sandbox container", () => {
+  it("has what a coding sandbox is expected to have: python (python3), pytest, pip, venv, git, node, npm", async () => {
+    const { client, call } = await connect(launcher({ sessionId: "toolbox-test" }));
+    try {
+      await call("write_file", {
+        path: "test_toolbox.py",
+        content: "def test_one():\n    assert 1 + 1 == 2\n",
+      });
+      const result = await call("shell", {
+        command:
+          "python --version && python -m pip --version >/dev/null && python -m venv --help >/dev/null && " +
+          "python -m pytest -q -p no:cacheprovider test_toolbox.py && git --version && node --version && npm --version",
+      });
+      expect(result.isError, result.text).toBe(false);
+      expect(result.text).toMatch(/^Python 3\.\d+/);
+      expect(result.text).toContain("1 passed");
+      expect(result.text).toMatch(/git version \d/);
+      expect(result.text).toMatch(/\nv24\./);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("serves the built-in tools from a container that docker inspect shows hardened", async () => {
     process.env.DOCKER_TEST_SECRET_API_KEY = "sk-never-in-the-sandbox-0123456789";
     const sandbox = launcher({ sessionId: "hardening-test" });

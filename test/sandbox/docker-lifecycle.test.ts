@@ -2,8 +2,8 @@
 // mounts, the agent's own container read from mountinfo, and Docker failures that name their fix.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
+import { chmod, mkdtemp, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -199,6 +199,51 @@ describe("failures that name their fix", () => {
     );
     await launcher.dispose();
     expect(await sessionContainers(SESSION)).toEqual([]);
+  });
+
+  it("finds nothing to report before the first launch when Docker, the image and the workspace are fine", async () => {
+    expect(await testLauncher(workspace, { sessionId: SESSION }).check()).toEqual([]);
+  });
+
+  it("reports a missing image and a missing socket before the first launch, one line each", async () => {
+    const noImage = testLauncher(workspace, { image: "ts-coding-agent:does-not-exist", sessionId: SESSION });
+    expect(await noImage.check()).toEqual([
+      expect.stringMatching(
+        /^Docker sandbox: the sandbox image ts-coding-agent:does-not-exist does not exist\. Build it/,
+      ),
+    ]);
+    const socket = join(workspace, "no-docker.sock");
+    const noSocket = testLauncher(workspace, {
+      docker: new Dockerode({ socketPath: socket }),
+      sessionId: SESSION,
+    });
+    expect(await noSocket.check()).toEqual([
+      `Docker sandbox: no Docker socket at ${socket} while connecting to Docker. Start Docker; when the agent runs in a container, mount /var/run/docker.sock into it (docker-compose.yml does), or use --sandbox local.`,
+    ]);
+  });
+
+  it("says whose a root-owned workspace is, before the first launch and when a write is refused", async () => {
+    const rootOwned = await mkdtemp(join(tmpdir(), "lifecycle-root-ws-"));
+    try {
+      await chmod(rootOwned, 0o755);
+      const launcher = testLauncher(rootOwned, { sessionId: SESSION });
+      expect(await launcher.check()).toEqual([
+        `The workspace ${rootOwned} belongs to root (uid 0) (mode 755) and the tools run as uid 1000: every write will fail. Fix: sudo chown -R "$(id -u):$(id -g)" ${rootOwned} on the host, or use a workspace you own.`,
+      ]);
+      const { client, call } = await connect(launcher);
+      const written = await call("write_file", { path: "notes.txt", content: "x" });
+      await client.close();
+      await launcher.dispose();
+      expect(written.isError).toBe(true);
+      expect(written.text).toBe(
+        "write_file failed: permission denied on notes.txt. The workspace folder belongs to root (uid 0) " +
+          "(mode 755), and the tools run as uid 1000. Retrying will not help: the user must give the " +
+          'workspace folder to their own user on the host (sudo chown -R "$(id -u):$(id -g)" <that folder on ' +
+          "the host>; the workspace is the folder mounted at /workspace), or start the agent on a folder they own.",
+      );
+    } finally {
+      await removeDir(rootOwned);
+    }
   });
 
   it("describes how a container ended: OOM, killed, exit code, gone", () => {

@@ -67,7 +67,7 @@ describe("bug_fix", () => {
     expect(outcome.text).toContain("rolled back");
     expect(outcome.text).toContain("KeyError");
     expect(readFileSync(join(h.workspace, "users.py"))).toEqual(Buffer.from(USERS_PY));
-    expect(h.runs[0]?.outcome).toMatch(/^failed: The tests fail/);
+    expect(h.runs[0]?.outcome).toMatch(/^failed: Not fixed: no test that failed before passes with it/);
   });
 
   it("rolls back the first edit when a later one does not apply", async () => {

@@ -1,5 +1,6 @@
-// ctx.detectTestCommand and ctx.shellQuote against the real toolhost: the test command is found per project
-// kind, detection goes through the skill's allowed shell, and a quoted word reaches bash literally.
+// ctx.detectTestCommand, ctx.runTests, ctx.compareTestRuns and ctx.shellQuote against the real toolhost: the test
+// command is found per project kind through the skill's allowed shell, a long run is read whole, a run that shows
+// nothing says why, and a quoted word reaches bash literally.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,7 +54,7 @@ describe("skill context helpers", () => {
     expect(await ctx.detectTestCommand()).toBe("");
     writeFileSync(join(workspace, "test_app.py"), "def test_ok():\n    assert True\n");
     expect(await ctx.detectTestCommand()).toBe(
-      hasPytest ? "python3 -m pytest -q" : "python3 -m unittest discover -v",
+      hasPytest ? "python3 -m pytest -q -rA" : "python3 -m unittest discover -v",
     );
     writeFileSync(join(workspace, "package.json"), JSON.stringify({ scripts: { test: "node --test" } }));
     expect(await ctx.detectTestCommand()).toBe("npm test");
@@ -63,6 +64,72 @@ describe("skill context helpers", () => {
     await expect(context(["read_file"]).detectTestCommand()).rejects.toThrow(
       /may not call the tool "shell".*allowed_tools/,
     );
+  });
+
+  it.runIf(hasPytest)(
+    "runTests reads every test of an output too long for one result back from its log (with read_file)",
+    async () => {
+      writeFileSync(
+        join(workspace, "test_many.py"),
+        "import pytest\n\n@pytest.mark.parametrize('n', range(1500))\ndef test_n(n):\n    assert n != 700\n",
+      );
+      const command = "python3 -m pytest -q -rA -p no:cacheprovider test_many.py";
+      const full = await context(["shell", "read_file"]).runTests(command);
+      expect(full).toMatchObject({
+        runner: "pytest",
+        passed: 1499,
+        failed: 1,
+        exitCode: 1,
+        namesPasses: true,
+      });
+      expect(full.tests).toHaveLength(1500);
+      expect(full.tests.find((test) => test.id === "test_many.py::test_n[700]")?.outcome).toBe("failed");
+      expect(full.problem).toBeUndefined();
+      // Without read_file only the head and tail of the output are there; the summary's counts still are.
+      const cut = await context(["shell"]).runTests(command);
+      expect(cut).toMatchObject({ passed: 1499, failed: 1 });
+      expect(cut.tests.length).toBeLessThan(1500);
+    },
+  );
+
+  it("runTests and compareTestRuns: a run showing nothing says why; a comparison names fixed and regressed tests", async () => {
+    const ctx = context(["shell"]);
+    expect(await ctx.runTests("echo all good")).toMatchObject({
+      runner: "unknown",
+      exitCode: 0,
+      problem: expect.stringMatching(/^the output of echo all good \(exit code 0\) is not one I can read/),
+    });
+    const run = (tests: Array<[string, "passed" | "failed"]>) => ({
+      command: "t",
+      runner: "pytest" as const,
+      exitCode: 1,
+      tests: tests.map(([id, outcome]) => ({ id, outcome })),
+      passed: tests.filter(([, o]) => o === "passed").length,
+      failed: tests.filter(([, o]) => o === "failed").length,
+      skipped: 0,
+      namesPasses: true,
+      tail: "",
+    });
+    const compared = await ctx.compareTestRuns(
+      run([
+        ["a", "failed"],
+        ["b", "passed"],
+        ["c", "failed"],
+        ["d", "passed"],
+      ]),
+      run([
+        ["a", "passed"],
+        ["b", "failed"],
+        ["c", "failed"],
+      ]),
+    );
+    expect(compared).toMatchObject({
+      fixed: ["a"],
+      regressed: ["b"],
+      stillFailing: ["c"],
+      missing: ["d"],
+      fewerTests: 1,
+    });
   });
 
   it("quotes a word so bash sees it literally", async () => {

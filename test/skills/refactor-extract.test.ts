@@ -57,7 +57,7 @@ describe("refactor_extract_function on TypeScript", () => {
       "refactor_extract_function",
       "file:src/report.ts start:3 end:4 name:computeMean",
     );
-    expect(outcome.text).toContain("the tests pass (npm test)");
+    expect(outcome.text).toMatch(/the tests pass \(npm test: [1-9]\d* passed\)/);
     expect(outcome.ok).toBe(true);
     expect(readFileSync(join(h.workspace, "src", "report.ts"), "utf8")).toBe(
       [
@@ -154,6 +154,23 @@ describe("refactor_extract_function on Python", () => {
       ok: false,
       text: expect.stringMatching(/The tests fail after the extraction/),
     });
+    expect(readFileSync(join(h.workspace, "stats.py"))).toEqual(Buffer.from(STATS_PY));
+  });
+
+  it("does not count 0 tests as passing: restores the file when the command finds no test", async () => {
+    pythonProject();
+    writeFileSync(join(h.workspace, "test_stats.py"), "def test_summary():\n    assert True\n");
+    h.llm.enqueue({
+      toolCalls: [{ name: "write_file", arguments: { path: "stats.py", content: EXTRACTED } }],
+    });
+    const outcome = await h.run(
+      "refactor_extract_function",
+      'file:stats.py start:2 end:3 name:mean_of test:"python3 -m unittest discover -v"',
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.text).toMatch(
+      /^Nothing proves the behaviour is kept: 0 tests ran \(python3 -m unittest discover -v\)/,
+    );
     expect(readFileSync(join(h.workspace, "stats.py"))).toEqual(Buffer.from(STATS_PY));
   });
 });

@@ -45,12 +45,13 @@ export function agentArgs(args: string[]): string[] {
 export function runAgent(
   args: string[],
   env: Record<string, string>,
-  options: { stdin?: string; timeoutMs?: number; cwd?: string } = {},
+  options: { stdin?: string; timeoutMs?: number; cwd?: string; user?: { uid: number; gid: number } } = {},
 ): Promise<AgentRun> {
   return spawnCollecting(process.execPath, agentArgs(args), {
     env,
     cwd: options.cwd ?? repoRoot,
     timeoutMs: options.timeoutMs ?? 30_000,
     stdin: options.stdin ?? "",
+    ...(options.user ? { user: options.user } : {}),
   }).done;
 }

@@ -27,6 +27,8 @@ export interface SpawnCollectingOptions {
   stdin?: string;
   /** Runs once the process has closed (e.g. removing its private HOME). */
   onClose?: () => void;
+  /** Run as this user (needs root; supplementary groups are dropped). */
+  user?: { uid: number; gid: number };
 }
 
 export function spawnCollecting(
@@ -39,6 +41,7 @@ export function spawnCollecting(
     env: options.env,
     cwd: options.cwd,
     stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    ...(options.user ?? {}),
   });
   let stdout = "";
   let stderr = "";

@@ -35,6 +35,23 @@ export class ToolServerUnavailableError extends Error {
   }
 }
 
+/**
+ * The sandbox's toolhost could not be started, so there are no file or shell tools: the turn cannot do its
+ * work. The message is the launcher's one line naming the cause and the fix.
+ */
+export class SandboxUnavailableError extends Error {
+  override readonly name = "SandboxUnavailableError";
+  constructor(
+    /** Why the toolhost is down, as the launcher said it. */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+  static isInstance(error: unknown): error is SandboxUnavailableError {
+    return error instanceof Error && error.name === "SandboxUnavailableError";
+  }
+}
+
 /** A tool call got no answer within its timeout. */
 export class ToolCallTimeoutError extends Error {
   override readonly name = "ToolCallTimeoutError";

@@ -1,10 +1,11 @@
 // Maps an MCP tool result (untrusted, possibly huge, possibly binary) to the loop's ToolResult: joined text,
 // one placeholder line per non-text block, structured content as JSON when there is no text, capped size.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { TOOL_RESULT_MAX_CHARS } from "@ts-coding-agent/toolhost";
 import type { ToolResult } from "../loop/tools.js";
 
-/** Longest result text handed to the loop; the rest is cut with a note. */
-export const MAX_RESULT_CHARS = 50_000;
+/** Longest result text handed to the loop (the toolhost's budget too); the middle of a longer one is cut. */
+export const MAX_RESULT_CHARS = TOOL_RESULT_MAX_CHARS;
 
 type ContentBlock = CallToolResult["content"][number];
 
@@ -36,10 +37,18 @@ function blockText(block: ContentBlock): string {
   }
 }
 
-/** Cuts text to `max` characters, ending with a note that says how much was dropped. */
+/**
+ * Cuts text to at most `max` characters, keeping its head and its tail (where a status or an error usually is)
+ * around a note that says how much of the middle was dropped.
+ */
 export function capResultText(text: string, max: number = MAX_RESULT_CHARS): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[output truncated: showing the first ${max} of ${text.length} characters]`;
+  const note = (dropped: number) =>
+    `\n[output truncated: ${dropped} of ${text.length} characters cut from the middle]\n`;
+  const keep = max - note(text.length).length;
+  const head = Math.ceil(keep / 2);
+  const tail = keep - head;
+  return `${text.slice(0, head)}${note(text.length - keep)}${text.slice(text.length - tail)}`;
 }
 
 /** The loop's view of an MCP tool result. Never throws. */

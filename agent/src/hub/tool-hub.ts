@@ -5,7 +5,7 @@ import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "@ts-coding-a
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
-import { nearToolNames, UnknownToolError } from "./hub-errors.js";
+import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
 import { type HubLogger, silentLogger } from "./hub-logger.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
 import { ServerConnection } from "./server-connection.js";
@@ -85,9 +85,17 @@ export class ToolHub implements ToolSource {
     return this.started;
   }
 
+  /**
+   * The tools the model may call now. A server that is down just has no tools here; the toolhost being down
+   * throws SandboxUnavailableError: without the sandbox there are no file or shell tools to work with.
+   */
   async listTools(_signal?: AbortSignal): Promise<ToolSpec[]> {
     if (this.closed) return [];
-    await Promise.all([this.toolhost?.ensureUp(false), this.start()]);
+    const [toolhostUp] = await Promise.all([this.toolhost?.ensureUp(false), this.start()]);
+    if (this.toolhost && !toolhostUp) {
+      const reason = this.toolhost.status().reason ?? "the sandbox is not running";
+      throw new SandboxUnavailableError(reason.replace(/^cannot connect: /, ""));
+    }
     // A tool added during the last call (create_tool) must be callable in the very next step.
     await Promise.all(this.connections().map((connection) => connection.settled()));
     return this.routes(true).map(({ tool }) => ({

@@ -34,6 +34,8 @@ export interface ToolSource {
   /**
    * The tools the model may call now. Called before every LLM request, so it must be cheap after the first
    * call (cache, refresh on change). Must not throw for a tool server that is down: its tools are just absent.
+   * Throws when the tools cannot work at all (the sandbox cannot start): the loop ends the turn with the
+   * error's message (reason `sandbox_error`).
    */
   listTools(signal?: AbortSignal): Promise<ToolSpec[]>;
   /**

@@ -1,5 +1,6 @@
 // Turns what dockerode throws (socket missing or refused, image missing, daemon errors) into SandboxErrors
 // whose message names the fix, and describes how a sandbox container ended from its inspected state.
+import { statSync } from "node:fs";
 import { SandboxError } from "./launcher.js";
 
 interface DockerErrorShape {
@@ -40,7 +41,7 @@ export function isConflict(error: unknown): boolean {
 export function dockerFailure(
   error: unknown,
   doing: string,
-  context: { socketPath: string; image: string; network?: string },
+  context: { socketPath: string; image: string; network?: string; inContainer?: boolean },
 ): SandboxError {
   const { code, statusCode } = shape(error);
   const message = daemonMessage(error);
@@ -52,7 +53,7 @@ export function dockerFailure(
   }
   if (code === "EACCES" || code === "EPERM") {
     return wrap(
-      `permission denied on ${context.socketPath} while ${doing}. Add the agent's user to the socket's group (in Compose: set DOCKER_GID to the output of stat -c %g /var/run/docker.sock in .env).`,
+      `permission denied on ${context.socketPath} while ${doing}. ${socketGroupFix(context.socketPath, context.inContainer)}`,
     );
   }
   if (code === "ECONNREFUSED" || code === "ECONNRESET") {
@@ -71,6 +72,25 @@ export function dockerFailure(
     );
   }
   return wrap(`${doing} failed: ${message}`);
+}
+
+/**
+ * How to get into the Docker socket's group, with the group id read from the socket itself: in a container
+ * (Compose) that is DOCKER_GID; on a host, the user's group membership.
+ */
+function socketGroupFix(socketPath: string, inContainer: boolean | undefined): string {
+  const gid = statSync(socketPath, { throwIfNoEntry: false })?.gid;
+  const groups = typeof process.getgroups === "function" ? process.getgroups() : [];
+  const mine = groups.length > 0 ? groups.join(", ") : "none";
+  if (gid === undefined) {
+    return inContainer
+      ? "Set DOCKER_GID in .env to the socket's group (stat -c %g /var/run/docker.sock on the host) and start the agent again."
+      : "Add your user to the socket's group (sudo usermod -aG docker $USER, then log in again), or use --sandbox local.";
+  }
+  if (inContainer) {
+    return `The socket belongs to group ${gid} and the agent runs in groups ${mine}: set DOCKER_GID=${gid} in .env and start the agent again (docker compose run --rm agent).`;
+  }
+  return `The socket belongs to group ${gid} and you are in groups ${mine}: add your user to it (sudo usermod -aG docker $USER, then log in again), or use --sandbox local.`;
 }
 
 /** What `container.inspect().State` tells about a sandbox that ended. */

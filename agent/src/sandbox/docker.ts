@@ -21,6 +21,10 @@ import { ContainerTransport } from "./docker-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
 import { type OwnerIdentity, ownIdentity } from "./owner-identity.js";
 import { sandboxCanWrite } from "./sandbox-writable.js";
+import { workspaceAccessProblem } from "./workspace-access.js";
+
+/** How long check() waits for each answer from Docker. */
+const CHECK_TIMEOUT_MS = 5_000;
 
 /** The user a sandbox runs as when the workspace belongs to root: the image's `node` user. */
 const FALLBACK_USER = { uid: 1000, gid: 1000 };
@@ -74,6 +78,7 @@ export class DockerLauncher implements SandboxLauncher {
   private stale: Promise<number> | undefined;
   private sources: Promise<string[]> | undefined;
   private launches = 0;
+  private socketPath: string | undefined;
 
   constructor(private readonly options: DockerLauncherOptions) {
     this.docker = options.docker ?? new Dockerode();
@@ -89,6 +94,15 @@ export class DockerLauncher implements SandboxLauncher {
       limits: options.limits,
       failure: (error, doing) => this.failure(error, doing),
     });
+    // Without DOCKER_HOST dockerode picks the socket on first use (the user's Docker Desktop one, or
+    // /var/run/docker.sock); error messages name the one it picked.
+    const modem = this.docker.modem as { getSocketPath?: () => unknown };
+    void Promise.resolve(modem.getSocketPath?.()).then(
+      (path) => {
+        if (typeof path === "string") this.socketPath = path;
+      },
+      () => undefined,
+    );
   }
 
   /** Id of the running sandbox container, if any. */
@@ -179,6 +193,27 @@ export class DockerLauncher implements SandboxLauncher {
     };
   }
 
+  async check(): Promise<string[]> {
+    const within = <T>(promise: Promise<T>) => boundedCall(promise, CHECK_TIMEOUT_MS);
+    try {
+      await within(this.docker.ping());
+    } catch (error) {
+      return [this.failure(error, "connecting to Docker").message];
+    }
+    const problems: string[] = [];
+    try {
+      await within(this.docker.getImage(this.options.image).inspect());
+    } catch (error) {
+      problems.push(this.failure(error, "looking up the sandbox image").message);
+    }
+    const sources = await within(this.bindSources()).catch(() => [] as string[]);
+    const hostPath = sources[0]?.startsWith("/") ? sources[0] : undefined;
+    const user = await this.sandboxUser();
+    const access = await workspaceAccessProblem(this.options.workspace, user, hostPath);
+    if (access !== undefined) problems.push(access);
+    return problems;
+  }
+
   async dispose(): Promise<void> {
     const transport = this.current;
     this.current = undefined;
@@ -258,11 +293,20 @@ export class DockerLauncher implements SandboxLauncher {
 
   private failure(error: unknown, doing: string): SandboxError {
     if (SandboxError.isInstance(error)) return error;
-    const socketPath = (this.docker.modem as { socketPath?: unknown }).socketPath;
     return dockerFailure(error, doing, {
-      socketPath: typeof socketPath === "string" ? socketPath : "the Docker host",
+      socketPath: this.socketPath ?? "the Docker socket",
       image: this.options.image,
       network: this.options.network,
+      inContainer: this.place.kind === "container",
     });
   }
+}
+
+/** `promise`, or a rejection after `ms` (the daemon may hang rather than refuse). */
+function boundedCall<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

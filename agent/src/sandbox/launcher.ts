@@ -22,6 +22,12 @@ export interface SandboxLauncher {
    * actionable message when it cannot (image missing, docker socket unreachable, toolhost not built).
    */
   launch(): Promise<SandboxHandle>;
+  /**
+   * Problems that will keep the tools from working (no access to Docker, no image, a workspace the sandbox's
+   * user cannot write), each one line naming the fix; [] when none is found. Takes a few seconds at most and
+   * never throws: the REPL says at start what the first turn would otherwise fail on.
+   */
+  check(): Promise<string[]>;
   /** Stops the toolhost and every process it started. Idempotent; must not throw. */
   dispose(): Promise<void>;
   /**

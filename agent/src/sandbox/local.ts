@@ -1,11 +1,13 @@
 // The local sandbox launcher: runs the toolhost as a child process of the agent, for development and tests.
 // It is no security boundary; it only keeps secrets out (an environment built from scratch) and no strays.
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import type { HubLogger } from "../hub/hub-logger.js";
 import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
 import { LocalNodeProgramRunner } from "./local-node-program.js";
 import { resolveToolhostCommand, type ToolhostCommand, type ToolhostFlags } from "./toolhost-command.js";
+import { workspaceAccessProblem } from "./workspace-access.js";
 
 export interface LocalLauncherOptions extends ToolhostFlags {
   /** Runs this instead of the toolhost next to the agent's code (tests, a custom toolhost). */
@@ -49,6 +51,21 @@ export class LocalLauncher implements SandboxLauncher {
     });
     this.current = transport;
     return { transport, description: `local process in ${workspace} (no isolation)` };
+  }
+
+  async check(): Promise<string[]> {
+    if (typeof process.getuid !== "function" || typeof process.getgid !== "function") return [];
+    const user = { uid: process.getuid(), gid: process.getgid() };
+    // access() knows every group this process is in; the owner and mode are only read to explain a refusal.
+    if (
+      await access(this.options.workspace, constants.W_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return [];
+    const problem = await workspaceAccessProblem(this.options.workspace, user);
+    return problem === undefined ? [] : [problem];
   }
 
   /** No boundary to protect: the local shell can write anything the user can (README). */

@@ -5,9 +5,9 @@ import type { ApprovalEntry } from "./approval-ledger.js";
 
 export const SHIPPED_APPROVALS: Readonly<Record<string, ApprovalEntry>> = {
   bug_fix: {
-    sha256: "44ffd9a73565458198dc5bf94e04e7880f6ba9a843e4ece1d4e306e3c01cb3cc",
+    sha256: "66b21e1c7d3279052172efc0e7e426f55c10ba207867526b88a98e2cc282559e",
     approvedBy: "ts-coding-agent maintainers (reference skill)",
-    approvedAt: "2026-11-21T11:48:55.240Z",
+    approvedAt: "2026-12-01T10:47:16.648Z",
   },
   create_skill: {
     sha256: "11ce36aa1491b260848ba715e00f3f2dc3acf6f6160e4c4c52b125e8c1e7cd21",
@@ -30,9 +30,9 @@ export const SHIPPED_APPROVALS: Readonly<Record<string, ApprovalEntry>> = {
     approvedAt: "2025-11-21T00:00:00.000Z",
   },
   refactor_extract_function: {
-    sha256: "7535b5be6321577fb426c3a9d6f5670f72d77ac9e0b2a6e32bcc8251b0a0062f",
+    sha256: "e7be0e5e1f744fc6d8ec875dbc2efd7521fc737b56a50df7c36ec70cdcc129ff",
     approvedBy: "ts-coding-agent maintainers (reference skill)",
-    approvedAt: "2026-11-21T11:48:55.717Z",
+    approvedAt: "2026-12-01T10:47:16.648Z",
   },
   scaffold_project: {
     sha256: "b3cb557ad0b36d502d40b13e3db0b7f4ae24a4cb058dacf54cab9d2af8795bef",

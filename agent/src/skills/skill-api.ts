@@ -103,6 +103,52 @@ export interface SkillLlm {
   runAgent(prompt: string, options?: SkillAgentOptions): Promise<SkillAgentResult>;
 }
 
+/** One test as the runner reported it. */
+export interface SkillTestCase {
+  /** `file::test` (pytest), `module.Class.test` (unittest), `file > suite > test` (vitest), `suite > test`. */
+  id: string;
+  /** What happened to it. */
+  outcome: "passed" | "failed" | "skipped";
+}
+
+/** What one run of the tests showed. */
+export interface SkillTestRun {
+  /** The command run ("" when none was found). */
+  command: string;
+  /** Whose output it was; "unknown" when it is none the agent can read. */
+  runner: "pytest" | "unittest" | "node-test" | "vitest" | "unknown";
+  /** The command's exit code; absent when it did not exit (timed out, killed). */
+  exitCode?: number;
+  /** The tests the output names, with their outcome (all of them, or only failures: see namesPasses). */
+  tests: SkillTestCase[];
+  /** Totals from the runner's summary; failed includes errors. */
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** True when passing tests are named one by one, not only counted. */
+  namesPasses: boolean;
+  /** Why this run cannot show anything (no command, output not understood, 0 tests ran, did not finish). */
+  problem?: string;
+  /** The last lines of the output, for reports. */
+  tail: string;
+}
+
+/** Two runs of the tests compared by test id: before and after a change. */
+export interface SkillTestComparison {
+  /** Failed before and pass after. */
+  fixed: string[];
+  /** Fail after and did not fail before (broken by the change, or new failures such as a collection error). */
+  regressed: string[];
+  /** Failed before and still fail. */
+  stillFailing: string[];
+  /** Passed before and are not in the later run at all. */
+  missing: string[];
+  /** How many fewer tests the later run counted. */
+  fewerTests: number;
+  /** One line with both runs' counts. */
+  summary: string;
+}
+
 /** Everything a skill may use. */
 export interface SkillContext {
   /** The skill's name. */
@@ -125,6 +171,15 @@ export interface SkillContext {
    * `shell` tool: without `shell` in allowed_tools it throws, saying so.
    */
   detectTestCommand(): Promise<string>;
+  /**
+   * Runs the tests (`command`, else the detected one) through the skill's `shell` and reads the runner's
+   * report: which tests passed and failed. A failing run is a result, not a throw; `problem` says when the run
+   * shows nothing (no command, unknown output, 0 tests ran). A log too long for one result is read back with
+   * `read_file` when the skill may use it.
+   */
+  runTests(command?: string): Promise<SkillTestRun>;
+  /** Compares two runs by test id; see SkillTestComparison. */
+  compareTestRuns(before: SkillTestRun, after: SkillTestRun): Promise<SkillTestComparison>;
   /** `text` as one bash word, safe inside a shell command line. */
   shellQuote(text: string): string;
 }

@@ -6,6 +6,7 @@ import { AgentLoop, parseArguments } from "../loop/agent-loop.js";
 import { History } from "../loop/history.js";
 import type { ToolSource } from "../loop/tools.js";
 import { RestrictedTools } from "./restricted-tools.js";
+import { compareTestRuns, detectTestCommand, runTests } from "./run-tests.js";
 import type {
   SkillAgentResult,
   SkillCompleteRequest,
@@ -111,21 +112,12 @@ export function createSkillContext(options: SkillContextOptions): SkillContext {
     dryRun: options.dryRun,
     signal: options.signal,
     diff: (path, before, after) => unifiedDiff(path, before, after, 200),
-    detectTestCommand: async () => {
-      const probe = await call("shell", { command: DETECT_TESTS });
-      // Only the marked line counts: the shell tool adds its own lines ("(no output)", the exit code).
-      return probe.isError ? "" : (/^test-command: (.+)$/m.exec(probe.text)?.[1]?.trim() ?? "");
-    },
+    detectTestCommand: () => detectTestCommand(call),
+    runTests: (command) => runTests(call, options.allowedTools.includes("read_file"), command),
+    compareTestRuns: async (before, after) => compareTestRuns(before, after),
     shellQuote,
   };
 }
-
-/** Prints `test-command: <command>` for the workspace's project, or nothing. */
-const DETECT_TESTS =
-  'if [ -f package.json ]; then echo "test-command: npm test"; ' +
-  'elif [ -n "$(ls *.py tests/*.py test/*.py pyproject.toml 2>/dev/null)" ]; then ' +
-  'if python3 -m pytest --version >/dev/null 2>&1; then echo "test-command: python3 -m pytest -q"; ' +
-  'else echo "test-command: python3 -m unittest discover -v"; fi; fi';
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;

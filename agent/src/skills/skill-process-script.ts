@@ -13,6 +13,22 @@ export type ToProgram =
   | { kind: "result"; id: number; ok: false; message: string }
   | { kind: "abort" };
 
+/** A SkillTestRun as a skill passes it back to ctx.compareTestRuns. */
+function testRunSchema() {
+  return z.object({
+    command: z.string(),
+    runner: z.enum(["pytest", "unittest", "node-test", "vitest", "unknown"]),
+    exitCode: z.number().int().optional(),
+    tests: z.array(z.object({ id: z.string(), outcome: z.enum(["passed", "failed", "skipped"]) })),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    namesPasses: z.boolean(),
+    problem: z.string().optional(),
+    tail: z.string(),
+  });
+}
+
 /** What a skill's ctx asks the agent for. */
 export const callSchema = z.discriminatedUnion("op", [
   z.object({ op: z.literal("tool"), name: z.string(), args: z.record(z.string(), z.unknown()) }),
@@ -34,6 +50,8 @@ export const callSchema = z.discriminatedUnion("op", [
   }),
   z.object({ op: z.literal("diff"), path: z.string(), before: z.string(), after: z.string() }),
   z.object({ op: z.literal("detectTestCommand") }),
+  z.object({ op: z.literal("runTests"), command: z.string().optional() }),
+  z.object({ op: z.literal("compareTestRuns"), before: testRunSchema(), after: testRunSchema() }),
 ]);
 
 /** Program → agent. */
@@ -103,6 +121,8 @@ async function run({ code, args, skill, dryRun }) {
       signal: controller.signal,
       diff: (path, before, after) => request({ op: "diff", path: String(path), before: String(before), after: String(after) }),
       detectTestCommand: () => request({ op: "detectTestCommand" }),
+      runTests: (command) => request(command === undefined ? { op: "runTests" } : { op: "runTests", command: String(command) }),
+      compareTestRuns: (before, after) => request({ op: "compareTestRuns", before, after }),
       shellQuote,
     });
     const value = await module.run(args, ctx);

@@ -144,5 +144,9 @@ function serve(ctx: SkillContext, call: z.infer<typeof callSchema>): Promise<unk
       return Promise.resolve(ctx.diff(call.path, call.before, call.after));
     case "detectTestCommand":
       return ctx.detectTestCommand();
+    case "runTests":
+      return ctx.runTests(call.command);
+    case "compareTestRuns":
+      return ctx.compareTestRuns(withoutUndefined(call.before), withoutUndefined(call.after));
   }
 }

@@ -6,6 +6,8 @@ export {
   type DynamicToolsStatus,
   dynamicToolsStatusSchema,
 } from "./dynamic/status.js";
+export { describeOwner } from "./permission-denied.js";
+export { TOOL_RESULT_MAX_CHARS } from "./result-budget.js";
 export { ToolInputError, type ToolOutcome } from "./tool-descriptor.js";
 export {
   describeInstall,

@@ -1,12 +1,13 @@
-// Bounded capture of a command's output: the first and last 25 KB in memory, everything (up to a cap) streamed
+// Bounded capture of a command's output: the first and last 20 KB in memory, everything (up to a cap) streamed
 // to a spill file in .agent/logs/ the model can read_file, so a flood never grows the toolhost's memory.
 import type { FileHandle } from "node:fs/promises";
 import { formatSize } from "./file-kind.js";
+import { OUTPUT_END_BYTES, OUTPUT_WHOLE_BYTES } from "./result-budget.js";
 
 /** Bytes of output returned whole; more is shown as head and tail. */
-export const OUTPUT_LIMIT_BYTES = 50 * 1024;
-const HEAD_BYTES = 25 * 1024;
-const TAIL_BYTES = 25 * 1024;
+export const OUTPUT_LIMIT_BYTES = OUTPUT_WHOLE_BYTES;
+const HEAD_BYTES = OUTPUT_END_BYTES;
+const TAIL_BYTES = OUTPUT_END_BYTES;
 /** Most bytes written to one spill file. */
 export const SPILL_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -92,7 +93,7 @@ export class OutputCapture {
         : this.spillBytes < this.total
           ? `the first ${formatSize(this.spillBytes)} are in ${this.spillTarget.relativePath}`
           : `the full log is in ${this.spillTarget.relativePath}`;
-    const note = `[Output was ${formatSize(this.total)}; showing the first and last 25 KB. ${logged} (read_file it with offset/limit, or grep it).]`;
+    const note = `[Output was ${formatSize(this.total)}; showing the first and last ${TAIL_BYTES / 1024} KB. ${logged} (read_file it with offset/limit, or grep it).]`;
     return `${head}\n\n${note}\n\n${tail}`;
   }
 

@@ -6,6 +6,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from "@modelco
 import type { z } from "zod";
 import { DynamicTools } from "./dynamic/dynamic-tools.js";
 import { createContextOperations } from "./dynamic/tool-context.js";
+import { describePermissionDenied, isPermissionError } from "./permission-denied.js";
 import { ProcessGroups } from "./process-groups.js";
 import { ProgressBatcher } from "./progress-batcher.js";
 import { type ToolCallContext, type ToolDescriptor, ToolInputError } from "./tool-descriptor.js";
@@ -98,6 +99,17 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
           await batcher?.finish();
           if (WorkspaceError.isInstance(error) || ToolInputError.isInstance(error)) {
             return errorResult(error.message);
+          }
+          if (isPermissionError(error)) {
+            const input = (rawArgs as { path?: unknown }).path;
+            return errorResult(
+              await describePermissionDenied(
+                descriptor.name,
+                error,
+                options.workspace.root,
+                typeof input === "string" ? input : undefined,
+              ),
+            );
           }
           const message = error instanceof Error ? error.message : String(error);
           logError(

@@ -43,19 +43,20 @@ describe("read_file", () => {
     expect(result.text).toMatch(/\[Showing lines 1-2000 of 2500\. Use offset=2001 to continue\.\]$/);
   });
 
-  it("caps output at 50 KB with the next offset", async () => {
+  it("caps output at 48 KB with the next offset, within the result budget", async () => {
     const wide = Array.from({ length: 1000 }, (_, i) => `${i + 1}:${"x".repeat(200)}`).join("\n");
     await writeFile(at("wide.txt"), wide);
     const result = await host.call("read_file", { path: "wide.txt" });
-    expect(Buffer.byteLength(result.text)).toBeLessThan(52 * 1024);
+    expect(Buffer.byteLength(result.text)).toBeLessThanOrEqual(50_000);
     expect(result.text).toMatch(/\[Showing lines 1-(\d+) of 1000\. Use offset=(\d+) to continue\.\]$/);
   });
 
-  it("cuts a single line longer than 50 KB and says how to see the rest", async () => {
+  it("cuts a single line longer than 48 KB and says how to see the rest", async () => {
     await writeFile(at("one-line.txt"), "y".repeat(200_000));
     const result = await host.call("read_file", { path: "one-line.txt" });
-    expect(result.text).toContain("Line 1 is longer than 50 KB and was cut");
-    expect(result.text.length).toBeLessThan(52 * 1024);
+    expect(result.text).toContain("Line 1 is longer than 48 KB and was cut");
+    expect(result.text).toContain("cut -b 49153-");
+    expect(result.text.length).toBeLessThanOrEqual(50_000);
   });
 
   it("refuses an offset past the end with the line count", async () => {

@@ -97,7 +97,7 @@ it("streams output as progress notifications while the command runs", async () =
 
 it("keeps long output to head and tail and spills the full log where read_file can read it", async () => {
   const result = await host.call("shell", { command: "seq 1 100000" });
-  expect(Buffer.byteLength(result.text)).toBeLessThan(52 * 1024);
+  expect(Buffer.byteLength(result.text)).toBeLessThanOrEqual(50_000);
   expect(result.text.startsWith("1\n2\n3\n")).toBe(true);
   expect(result.text).toMatch(/100000\n\n\[exit code 0\]$/);
   const log = /the full log is in (\.agent\/logs\/shell-[\w-]+\.log)/.exec(result.text)?.[1];
@@ -122,7 +122,8 @@ it("clamps a timeout over the configured maximum and says so", async () => {
 it("kills background processes that outlived their command when the toolhost is disposed", async () => {
   const marker = uniqueSleep();
   await host.call("shell", { command: `nohup sleep ${marker} > /dev/null 2>&1 &` });
-  expect(liveProcessesWith(marker).length).toBe(1);
+  // The command returns as soon as it forked: the sleep may exec a moment later.
+  expect(await eventually(() => liveProcessesWith(marker).length === 1)).toBe(true);
   await host.toolhost.dispose();
   expect(await eventually(() => liveProcessesWith(marker).length === 0)).toBe(true);
 });

@@ -1,15 +1,14 @@
-// read_file: a window of a text file by 1-based line offset and limit, capped at 2,000 lines or 50 KB with a
+// read_file: a window of a text file by 1-based line offset and limit, capped at 2,000 lines or 48 KB with a
 // notice giving the next offset; binary files and directories are refused with something useful to do instead.
 import type { FileHandle } from "node:fs/promises";
 import { z } from "zod";
 import { formatSize, guessBinaryType, isBinary, SNIFF_BYTES } from "../file-kind.js";
+import { READ_MAX_BYTES } from "../result-budget.js";
 import { type ToolDescriptor, ToolInputError } from "../tool-descriptor.js";
 import type { Workspace } from "../workspace.js";
 
 /** Most lines one call returns. */
 export const READ_MAX_LINES = 2000;
-/** Most bytes of text one call returns. */
-export const READ_MAX_BYTES = 50 * 1024;
 // Counting the lines after the window is cheap, but not free: past this size the total is left out.
 const COUNT_ALL_LINES_UP_TO = 64 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
@@ -115,7 +114,7 @@ async function countLines(handle: FileHandle): Promise<number> {
 export function createReadFileTool(deps: ReadFileDeps): ToolDescriptor<typeof inputShape> {
   return {
     name: "read_file",
-    description: `Read a text file. Returns at most ${READ_MAX_LINES} lines or 50 KB; use offset/limit for more.`,
+    description: `Read a text file. Returns at most ${READ_MAX_LINES} lines or ${READ_MAX_BYTES / 1024} KB; use offset/limit for more.`,
     inputShape,
     async handler(args) {
       const opened = await deps.workspace.openFile(args.path, "read");
@@ -147,8 +146,8 @@ export function createReadFileTool(deps: ReadFileDeps): ToolDescriptor<typeof in
         const notes: string[] = [];
         if (window.longLineCut) {
           notes.push(
-            `Line ${offset} is longer than 50 KB and was cut; see the rest with shell: ` +
-              `sed -n '${offset}p' ${JSON.stringify(args.path)} | cut -b 51201-.`,
+            `Line ${offset} is longer than ${READ_MAX_BYTES / 1024} KB and was cut; see the rest with shell: ` +
+              `sed -n '${offset}p' ${JSON.stringify(args.path)} | cut -b ${READ_MAX_BYTES + 1}-.`,
           );
         }
         if (total === undefined || lastLine < total) {
