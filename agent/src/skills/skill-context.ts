@@ -1,5 +1,7 @@
 // Builds the ctx a skill's run() gets: tools restricted to allowed_tools, the session's current model for
 // one-shot requests and nested agent loops (same step cap and guards), a logger, the dry-run flag and a signal.
+
+import { unifiedDiff } from "@ts-coding-agent/toolhost";
 import type { ChatModel } from "../llm/client.js";
 import type { ChatMessage } from "../llm/messages.js";
 import { AgentLoop, parseArguments } from "../loop/agent-loop.js";
@@ -15,7 +17,6 @@ import type {
   SkillTool,
   SkillTools,
 } from "./skill-api.js";
-import { unifiedDiff } from "./skill-diff.js";
 
 export interface SkillContextOptions {
   /** The skill's name. */

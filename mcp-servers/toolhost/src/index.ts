@@ -8,9 +8,11 @@ export {
 } from "./dynamic/status.js";
 export { describeOwner } from "./permission-denied.js";
 export { TOOL_RESULT_MAX_CHARS } from "./result-budget.js";
+export { unifiedDiff } from "./text-diff.js";
 export { ToolInputError, type ToolOutcome } from "./tool-descriptor.js";
 export {
   describeInstall,
+  INSTALL_DEPENDENCY_TOOL,
   type InstallRequest,
   type InstallRun,
   installInputShape,
