@@ -11,25 +11,24 @@ import { createSkillCommands } from "./cli/commands/skill.js";
 import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
+import { runMcpServer } from "./cli/mcp-server.js";
 import { runPrintMode } from "./cli/print-mode.js";
+import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
-import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { GitGuard } from "./git-guard/git-guard.js";
-import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { guardedTools } from "./guarded-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
-import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { openPlatformSession } from "./mcp-serve/platform-session.js";
-import { runMcpServer } from "./mcp-serve/run-mcp-server.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
 import {
@@ -40,15 +39,14 @@ import {
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
-  if (config.mode.kind === "help") return print(usageText);
-  if (config.mode.kind === "version") return print(`ts-coding-agent ${version()}`);
+  if (config.mode.kind === "help") return printLine(usageText);
+  if (config.mode.kind === "version") return printLine(`ts-coding-agent ${version()}`);
 
   const secrets = new SecretSet(collectEnvSecrets(process.env));
   if (config.masterKey) secrets.add(config.masterKey);
   const scrub = (text: string) => secrets.scrub(text);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
+  const io = processIo(secrets);
+  const { term, interactive } = io;
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
@@ -99,7 +97,6 @@ async function main(argv: string[]): Promise<number> {
       secrets,
       addSecret: (value) => secrets.add(value),
       logger,
-      stderr: process.stderr,
     }).finally(() => launcher.dispose());
   }
   const header = {
@@ -119,11 +116,8 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
-  // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
-  // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
-  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
-  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
-  const tools = new GitGuardTools(spills, gitGuard, logger);
+  const workspaceRoot = config.workspaceDir;
+  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger });
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
@@ -174,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
       // A task will need the tools: start the sandbox now. A failure is the loop's to report, at its first step.
       void hub.listTools().catch(() => undefined);
       const { task, json } = config.mode;
-      return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
+      return await runPrintMode({ session, term, task, json, stdout: io.output, secrets });
     }
     // What would stop the tools (no access to Docker, no image, a workspace the sandbox cannot write), said
     // before the first prompt rather than at the first turn: under the banner on a terminal, else at once.
@@ -203,8 +197,8 @@ async function main(argv: string[]): Promise<number> {
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
       },
-      input: process.stdin,
-      output: process.stdout,
+      input: io.input,
+      output: io.output,
       interactive,
       banner: banner({
         config,
@@ -231,11 +225,6 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
     .join("\n");
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
-
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
   const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError];
@@ -246,7 +235,7 @@ function failure(error: unknown): { code: number; message: string } {
 main(process.argv.slice(2))
   .catch((error: unknown) => {
     const { code, message } = failure(error);
-    process.stderr.write(`agent: ${message}\n`);
+    printFailure(message);
     return code;
   })
   .then(async (code) => {

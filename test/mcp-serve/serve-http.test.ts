@@ -63,8 +63,11 @@ describe("agent mcp --http", () => {
   }, 60_000);
 
   it("generates a token and shows it once on stderr when AGENT_MCP_TOKEN is unset", async () => {
-    agent = await startHttpAgent(mcpFixture());
-    const token = /bearer token \(generated.*\): (\S+)/.exec(agent.stderr())?.[1] ?? "";
+    const started = await startHttpAgent(mcpFixture());
+    agent = started;
+    const tokenLine = () => /bearer token \(generated.*\): (\S+)\n/.exec(started.stderr())?.[1];
+    await waitFor(() => tokenLine() !== undefined);
+    const token = tokenLine() ?? "";
     expect(token.length).toBeGreaterThanOrEqual(32);
     expect((await post(agent.url, {})).status).toBe(401);
     const client = await connect(agent.url, token);

@@ -3,13 +3,11 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Config } from "../config.js";
-import { GitGuard } from "../git-guard/git-guard.js";
-import { GitGuardTools } from "../git-guard/git-guard-tools.js";
-import type { HubLogger } from "../hub/hub-logger.js";
+import { guardedTools } from "../guarded-tools.js";
 import type { McpServerConfig } from "../hub/mcp-config.js";
-import { SpillScrubbingTools } from "../hub/spill-scrubbing-tools.js";
 import { ToolHub } from "../hub/tool-hub.js";
 import type { ChatModel } from "../llm/client.js";
+import type { Logger } from "../log/logger.js";
 import type { ToolSource } from "../loop/tools.js";
 import { createLauncher } from "../sandbox/create-launcher.js";
 import type { SkillRegistry } from "../skills/registry.js";
@@ -18,7 +16,7 @@ import { createSkillServices } from "../skills/skill-services.js";
 
 export interface PlatformSessionOptions {
   config: Config;
-  logger: HubLogger;
+  logger: Logger;
   /** mcp.json's servers as they are now (read per session, checked against the trust boundary). */
   servers: () => Promise<McpServerConfig[]>;
   /** The agent's scrubber (every known secret). */
@@ -49,9 +47,8 @@ export async function openPlatformSession(options: PlatformSessionOptions): Prom
     shellMaxTimeoutMs: config.shell.maxTimeoutSeconds * 1000,
     progressTimeoutFactor: 6,
   });
-  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
-  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
-  const tools = new GitGuardTools(spills, gitGuard, logger);
+  const workspaceRoot = config.workspaceDir;
+  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger });
   const skills = createSkillServices({
     skillsDir: config.skillsDir,
     ledgerPath: join(config.dataDir, "skill-approvals.json"),

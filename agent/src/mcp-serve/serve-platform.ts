@@ -13,8 +13,8 @@ import {
   ReadResourceRequestSchema,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { HubLogger } from "../hub/hub-logger.js";
 import { type Scrubber, StreamScrubber } from "../keys/stream-scrubber.js";
+import type { Logger } from "../log/logger.js";
 import { ArtifactError, listArtifacts, readArtifact } from "./artifacts.js";
 import type { PlatformSession } from "./platform-session.js";
 import { approvedSkillTools, callSkillTool, SKILL_TOOL_PREFIX } from "./skill-tools.js";
@@ -28,7 +28,7 @@ export interface ServePlatformOptions {
   workspaceRoot: string;
   /** The agent's secret set: whole results are scrubbed, streamed progress through a StreamScrubber. */
   secrets: Scrubber;
-  logger: HubLogger;
+  logger: Logger;
 }
 
 /**
@@ -86,25 +86,31 @@ export function servePlatform(server: Server, options: ServePlatformOptions): ()
     // A client that sent a progress token gets the tool's streamed output (shell) as progress messages.
     const progressToken = request.params._meta?.progressToken;
     let onProgress: ((chunk: string) => void) | undefined;
-    let endProgress: () => void = () => {};
+    let endProgress = async (): Promise<void> => undefined;
     if (progressToken !== undefined) {
       const stream = new StreamScrubber(secrets);
-      let progress = 0;
+      const sent: Array<Promise<void>> = [];
       const send = (message: string) => {
         if (message === "") return;
-        progress += 1;
-        const params = { progressToken, progress, message };
-        void extra.sendNotification({ method: "notifications/progress", params }).catch(() => undefined);
+        const params = { progressToken, progress: sent.length + 1, message };
+        sent.push(
+          extra.sendNotification({ method: "notifications/progress", params }).catch(() => undefined),
+        );
       };
       onProgress = (chunk) => send(stream.push(chunk));
-      endProgress = () => send(stream.flush()); // the tail held back in case it began a key
+      // The tail held back in case it began a key, then every message out before the result: a client stops
+      // listening for progress once the result has come.
+      endProgress = async () => {
+        send(stream.flush());
+        await Promise.all(sent);
+      };
     }
     const callOptions = { signal: extra.signal, ...(onProgress ? { onProgress } : {}) };
     try {
       const result = name.startsWith(SKILL_TOOL_PREFIX)
         ? await callSkillTool(skills.runner, name, args, callOptions)
         : await tools.callTool(name, args, callOptions);
-      endProgress();
+      await endProgress();
       return { content: [{ type: "text", text: scrub(result.text) }], isError: result.isError };
     } catch (error) {
       // As in the loop: a failing tool is an error result, never a dead session.

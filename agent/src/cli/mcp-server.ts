@@ -1,14 +1,15 @@
-// `agent mcp`: serves the platform to MCP clients over stdio (one client, one session) or Streamable HTTP
-// (the kit's fastify server, one sandbox per session, a bearer token). Runs until the client or a signal ends it.
+// `agent mcp`, the front end that serves the platform to MCP clients over this process's stdio (one client, one
+// session) or Streamable HTTP (the kit's fastify server, a sandbox per session, a bearer token), until the
+// client or a signal ends it. In cli/ because it owns the process's streams (stdout is the protocol's).
 import { randomBytes } from "node:crypto";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Logger } from "pino";
 import type { McpServeTransport } from "../config.js";
 import { isLoopbackHost } from "../config.js";
 import type { Scrubber } from "../keys/stream-scrubber.js";
-import type { Logger } from "../log.js";
-import type { PlatformSession } from "./platform-session.js";
-import { servePlatform } from "./serve-platform.js";
+import type { PlatformSession } from "../mcp-serve/platform-session.js";
+import { servePlatform } from "../mcp-serve/serve-platform.js";
 
 export const SERVER_NAME = "ts-coding-agent";
 
@@ -22,9 +23,10 @@ export interface RunMcpServerOptions {
   secrets: Scrubber;
   /** Makes the scrubber (and the log's redaction) know the bearer token. */
   addSecret: (value: string) => void;
+  /** The agent's file logger (pino: the kit's fastify server logs through it too). */
   logger: Logger;
-  /** Where the one-time start lines go (never stdout: on stdio that is the protocol's). */
-  stderr: NodeJS.WritableStream;
+  /** Where the one-time start lines go (never stdout: on stdio that is the protocol's). Default stderr. */
+  stderr?: NodeJS.WritableStream;
 }
 
 /** Serves until stdin ends (stdio) or SIGINT/SIGTERM; every session's sandbox is stopped before it returns 0. */
@@ -91,7 +93,8 @@ async function serveHttp(
       server.server.onclose = chain(server.server.onclose, () => sessions.delete(close));
     },
   });
-  const say = (line: string) => options.stderr.write(`agent mcp: ${line}\n`);
+  const stderr = options.stderr ?? process.stderr;
+  const say = (line: string) => stderr.write(`agent mcp: ${line}\n`);
   say(`serving ${options.workspaceRoot} at ${running.url}`);
   if (transport.token === undefined) {
     say(`bearer token (generated for this run; set AGENT_MCP_TOKEN to choose one): ${token}`);
