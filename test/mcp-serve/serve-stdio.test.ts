@@ -132,8 +132,13 @@ describe("agent mcp on stdio", () => {
     writeFileSync(join(fixture.workspace, "leak.txt"), `key=${KNOWN_KEY}\n`);
     const c = await connect(fixture);
     const messages: string[] = [];
+    // Progress sent just before the result may be dropped by the client (the SDK dispatches notifications a
+    // tick later than responses); the output a second before the end is reliably streamed.
     const result = await c.callTool(
-      { name: "shell", arguments: { command: "echo first; sleep 1; cat leak.txt; sleep 2; echo last" } },
+      {
+        name: "shell",
+        arguments: { command: "echo first; sleep 1; cat leak.txt; sleep 1; echo middle; sleep 2; echo last" },
+      },
       undefined,
       { onprogress: (progress) => messages.push(String(progress.message ?? "")) },
     );
