@@ -58,7 +58,8 @@ function objectType(schema: Schema, depth: number, indent: string): string {
   const extra = schema.additionalProperties;
   if (names.length === 0) {
     if (isSchema(extra)) return `Record<string, ${typeFor(extra, depth + 1, indent)}>`;
-    return extra === false ? "{}" : "Record<string, unknown>";
+    // Declared properties, none of them: a tool without arguments.
+    return extra === false || isSchema(schema.properties) ? "{}" : "Record<string, unknown>";
   }
   if (depth >= MAX_DEPTH) return "object";
   const inner = `${indent}  `;
