@@ -83,6 +83,16 @@ return { listed: listing.includes("n.txt"), doubled: doubled.doubled, zone: time
     expect(JSON.parse(text)).toEqual({ listed: true, doubled: 42, zone: true });
   });
 
+  it("runs many calls at once with Promise.all, past the cap on operations in flight", async () => {
+    for (let i = 0; i < 40; i++) writeFileSync(join(workspace, `n-${i}.txt`), String(i));
+    const text = ok(
+      await runCode(`
+const texts = await Promise.all(Array.from({ length: 40 }, (_, i) => tools.read_file({ path: "n-" + i + ".txt" })));
+return texts.reduce((sum, text) => sum + Number(text), 0);`),
+    );
+    expect(text).toBe(String((39 * 40) / 2));
+  });
+
   it("turns a failed call into a rejection the code can catch, and an unknown tool into one too", async () => {
     const text = ok(
       await runCode(`

@@ -12,7 +12,7 @@ import type { ContextOperation } from "./tool-context.js";
 /** Console output (stdout + stderr) of a tool process kept for the result. */
 const CONSOLE_LIMIT_BYTES = 8 * 1024;
 /** ctx operations one call may have running at once, and in total: a tool cannot flood the toolhost. */
-const MAX_CONCURRENT_OPERATIONS = 16;
+export const MAX_CONCURRENT_OPERATIONS = 16;
 const MAX_OPERATIONS_PER_CALL = 10_000;
 const MAX_STACK_FRAMES = 10;
 /** How long the process may take to exit after sending its result before it is killed. */
