@@ -10,8 +10,8 @@ import {
   type CodeCallParams,
   type CodeCallResult,
   codeCallParamsSchema,
+  RUN_CODE,
 } from "../toolhost/code-mode/protocol.js";
-import { RUN_CODE } from "../toolhost/code-mode/run-code-tool.js";
 
 /** Calls from code that run at once, across every run_code (the loop's own cap for one response). */
 export const DEFAULT_MAX_CONCURRENT_CODE_CALLS = 8;

@@ -2,7 +2,7 @@
 // decorator that filters what the model is offered and prints run_code's API for the system prompt.
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import { RUN_SKILL } from "../skills/skill-tool.js";
-import { RUN_CODE } from "../toolhost/code-mode/run-code-tool.js";
+import { RUN_CODE } from "../toolhost/code-mode/protocol.js";
 import { type Callable, codeApiDeclarations } from "./code-api.js";
 
 export const TOOL_MODES = ["calls", "code", "both"] as const;

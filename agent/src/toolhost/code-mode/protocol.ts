@@ -2,6 +2,9 @@
 // or a skill for code running in run_code. Shared by both ends; the client declares it as an experimental capability.
 import { z } from "zod";
 
+/** The code-mode tool's name; the agent refuses it as a call from code (no recursion). */
+export const RUN_CODE = "run_code";
+
 /** JSON-RPC method of a call from run_code's code, sent by the toolhost to the agent. */
 export const CODE_CALL_METHOD = "ts-coding-agent/code_call";
 

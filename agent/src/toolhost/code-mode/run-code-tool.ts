@@ -14,10 +14,7 @@ import type { Workspace } from "../workspace.js";
 import { runArtifactOperation } from "./artifacts.js";
 import { CODE_RUNNER_SOURCE } from "./code-runner.js";
 import { CODE_SOURCE_PATH, compileCode } from "./compile-code.js";
-import { CODE_CALL_CAPABILITY, CODE_CALL_METHOD, codeCallResultSchema } from "./protocol.js";
-
-/** The tool's name; the agent refuses it as a call from code (no recursion). */
-export const RUN_CODE = "run_code";
+import { CODE_CALL_CAPABILITY, CODE_CALL_METHOD, codeCallResultSchema, RUN_CODE } from "./protocol.js";
 
 export interface RunCodeDeps {
   /** The workspace artifacts are saved in. */
