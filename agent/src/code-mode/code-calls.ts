@@ -1,9 +1,7 @@
 // Serves code mode's calls from run_code: the toolhost asks the hub to run a tool or skill for the code, and
 // this runs it through the same ToolSource the model's calls go through (spill scrubbing, .git guard, skill
 // approvals), scrubs the result, caps how many run at once, and refuses run_code itself (no recursion).
-import type { ClientRequestHandler } from "../hub/client-request-handler.js";
-import type { ToolResult, ToolSource } from "../loop/tools.js";
-import { RUN_SKILL } from "../skills/skill-tool.js";
+
 import {
   CODE_CALL_CAPABILITY,
   CODE_CALL_METHOD,
@@ -11,7 +9,10 @@ import {
   type CodeCallResult,
   codeCallParamsSchema,
   RUN_CODE,
-} from "../toolhost/code-mode/protocol.js";
+} from "@ts-coding-agent/toolhost";
+import type { ClientRequestHandler } from "../hub/client-request-handler.js";
+import type { ToolResult, ToolSource } from "../loop/tools.js";
+import { RUN_SKILL } from "../skills/skill-tool.js";
 
 /** Calls from code that run at once, across every run_code (the loop's own cap for one response). */
 export const DEFAULT_MAX_CONCURRENT_CODE_CALLS = 8;

@@ -1,8 +1,9 @@
 // TOOL_MODE: whether the model gets the tools as calls, only run_code (code mode), or both. A ToolSource
 // decorator that filters what the model is offered and prints run_code's API for the system prompt.
+
+import { RUN_CODE } from "@ts-coding-agent/toolhost";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import { RUN_SKILL } from "../skills/skill-tool.js";
-import { RUN_CODE } from "../toolhost/code-mode/protocol.js";
 import { type Callable, codeApiDeclarations } from "./code-api.js";
 
 export const TOOL_MODES = ["calls", "code", "both"] as const;

@@ -8,12 +8,12 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { callMcpTool } from "./call-mcp-tool.js";
 import type { ClientRequestHandler } from "./client-request-handler.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
-import type { HubLogger } from "./hub-logger.js";
 import type { OpenedTransport } from "./server-transport.js";
 import {
   convertTools,
@@ -49,7 +49,7 @@ export interface ServerConnectionOptions {
   /** First line of the next tool result after a lost connection was re-established. */
   restartNotice: (reason: string) => string;
   /** Where events go. */
-  logger: HubLogger;
+  logger: Logger;
   /** Requests this server may send to the hub, read at each connect (the toolhost only: code mode). */
   requestHandlers?: () => readonly ClientRequestHandler[];
 }
