@@ -1,11 +1,13 @@
 // Every environment variable and command-line flag the agent reads, validated in one place.
 // A bad value throws a ConfigError whose one-line message names the variable, the value and what is accepted.
+
 import { existsSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import type { ToolMode } from "./code-mode/tool-mode.js";
 import type { OllamaSettings } from "./llm/chat-model.js";
 import { DEFAULT_CONTEXT_WINDOW } from "./llm/context-window.js";
 import { envPrefix, type Provider, providersFileSchema, resolveProviders } from "./llm/providers.js";
@@ -50,6 +52,8 @@ export interface Config {
   };
   shell: { timeoutSeconds: number; maxTimeoutSeconds: number };
   maxSteps: number;
+  /** TOOL_MODE / --tool-mode: tools as calls, run_code only (code mode), or both (ADR 017). */
+  toolMode: ToolMode;
   /** HISTORY_BUDGET_TOKENS: a cap on the history below what the context window allows; absent: no cap. */
   historyBudgetTokens?: number;
   /** Long sessions: compaction, project instructions and checkpoints. */
@@ -102,6 +106,7 @@ const flagSpec = {
   provider: { type: "string" },
   model: { type: "string" },
   "max-steps": { type: "string" },
+  "tool-mode": { type: "string" },
   sandbox: { type: "string" },
   "mcp-config": { type: "string" },
   resume: { type: "string" },
@@ -159,6 +164,15 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     wholeNumber(1, 1000),
     "a whole number from 1 to 1000",
     30,
+  );
+  const toolMode = pick(
+    flags["tool-mode"],
+    "--tool-mode",
+    env.TOOL_MODE,
+    "TOOL_MODE",
+    z.enum(["calls", "code", "both"]),
+    "calls, code or both",
+    "calls",
   );
   const mcpPath = flags["mcp-config"] ?? (env.MCP_CONFIG || undefined);
   const envKeys: Record<string, string> = {};
@@ -257,6 +271,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       ),
     },
     maxSteps,
+    toolMode,
     ...optional(
       "historyBudgetTokens",
       parse(
@@ -386,6 +401,7 @@ interface ParsedFlags {
   provider?: string;
   model?: string;
   "max-steps"?: string;
+  "tool-mode"?: string;
   sandbox?: string;
   "mcp-config"?: string;
   resume?: string;

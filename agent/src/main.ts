@@ -15,6 +15,7 @@ import { runPrintMode } from "./cli/print-mode.js";
 import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
 import { usageText } from "./cli/usage.js";
+import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { GitGuard } from "./git-guard/git-guard.js";
 import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
@@ -123,6 +124,14 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  // run_code's calls come back through the model's own tools; TOOL_MODE decides what the model is offered.
+  const codeMode = createCodeMode({
+    hub,
+    tools: skills.tools,
+    mode: config.toolMode,
+    scrub,
+    skills: () => skills.registry.scan(),
+  });
   const instructions = new ProjectInstructions({
     workspaceRoot: config.workspaceDir,
     dataDir: config.dataDir,
@@ -130,8 +139,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const session = new AgentSession({
     providers,
-    tools: skills.tools,
+    tools: codeMode.tools,
     promptSections: skills.promptSections,
+    toolSections: codeMode.toolSections,
     workspaceRoot: config.workspaceDir,
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
