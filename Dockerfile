@@ -52,6 +52,9 @@ COPY --from=deps /app/node_modules node_modules
 COPY package.json ./
 COPY agent/package.json agent/
 COPY --from=build /app/agent/dist agent/dist
+# The agent imports the kit's dependency-free named-error module (the shared error base class).
+COPY mcp-servers/kit/package.json mcp-servers/kit/
+COPY --from=build /app/mcp-servers/kit/dist mcp-servers/kit/dist
 COPY skills skills
 COPY playbooks playbooks
 COPY config/mcp.json config/

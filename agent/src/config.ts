@@ -1,10 +1,12 @@
 // Every environment variable and command-line flag the agent reads, validated in one place.
 // A bad value throws a ConfigError whose one-line message names the variable, the value and what is accepted.
+
 import { existsSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { z } from "zod";
 import type { OllamaSettings } from "./llm/chat-model.js";
 import { DEFAULT_CONTEXT_WINDOW } from "./llm/context-window.js";
@@ -88,12 +90,7 @@ export interface Config {
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** A bad flag or variable: the CLI prints the message and exits 2. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  static isInstance(error: unknown): error is ConfigError {
-    return error instanceof Error && error.name === "ConfigError";
-  }
-}
+export class ConfigError extends namedError("ConfigError") {}
 
 const flagSpec = {
   print: { type: "string", short: "p" },

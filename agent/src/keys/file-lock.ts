@@ -1,8 +1,10 @@
 // A lock file next to the keystore (`keys.enc.lock`, created whole by a hard link that fails if it exists) so
 // agents in other processes change the keystore one at a time: each re-reads it under the lock, losing nothing.
+
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { removeStaleTemps } from "./atomic-write.js";
 import { processGone, processIdentity } from "./process-identity.js";
 
@@ -14,8 +16,7 @@ export interface FileLockOptions {
 }
 
 /** The lock could not be taken in time: another process holds it. */
-export class FileLockTimeoutError extends Error {
-  override readonly name = "FileLockTimeoutError";
+export class FileLockTimeoutError extends namedError("FileLockTimeoutError") {
   constructor(
     /** The lock file. */
     readonly path: string,
@@ -23,9 +24,6 @@ export class FileLockTimeoutError extends Error {
     readonly holder: string,
   ) {
     super(`${path} is held by another process (${holder || "unknown"})`);
-  }
-  static isInstance(error: unknown): error is FileLockTimeoutError {
-    return error instanceof Error && error.name === "FileLockTimeoutError";
   }
 }
 

@@ -1,15 +1,11 @@
 // A playbook file: YAML front matter (name, description, keywords) and a Markdown body of advice the model
 // gets when a prompt is about its subject. Parsed with the yaml package and validated with zod.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 /** A playbook whose front matter is missing or invalid. */
-export class PlaybookMdError extends Error {
-  override readonly name = "PlaybookMdError";
-  static isInstance(error: unknown): error is PlaybookMdError {
-    return error instanceof Error && error.name === "PlaybookMdError";
-  }
-}
+export class PlaybookMdError extends namedError("PlaybookMdError") {}
 
 const frontMatterSchema = z.strictObject({
   name: z.string().min(1).max(80),
