@@ -3,7 +3,6 @@
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "../../agent/src/hub/backoff.js";
 import { isSessionLost, nearToolNames, UnknownToolError } from "../../agent/src/hub/hub-errors.js";
 import { MAX_RESULT_CHARS, toolResultFromMcp } from "../../agent/src/hub/result-text.js";
 import {
@@ -13,6 +12,7 @@ import {
   MAX_TOOLS_PER_SERVER,
   toolListFingerprint,
 } from "../../agent/src/hub/tool-names.js";
+import { backoffDelay } from "../../agent/src/llm/backoff.js";
 
 const tool = (name: string, extra: Partial<Tool> = {}): Tool => ({
   name,

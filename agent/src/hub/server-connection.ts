@@ -7,8 +7,8 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { type BackoffPolicy, backoffDelay } from "../llm/backoff.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
-import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { callMcpTool } from "./call-mcp-tool.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
 import type { HubLogger } from "./hub-logger.js";

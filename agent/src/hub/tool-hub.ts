@@ -1,9 +1,10 @@
 // The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
+
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "../llm/backoff.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
 import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "../toolhost/dynamic/status.js";
-import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
 import { type HubLogger, silentLogger } from "./hub-logger.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
