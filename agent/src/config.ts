@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { z } from "zod";
+import { isLongEnoughMasterKey, MASTER_KEY_MIN_LENGTH } from "./keys/master-key.js";
 import type { OllamaSettings } from "./llm/chat-model.js";
 import { DEFAULT_CONTEXT_WINDOW } from "./llm/context-window.js";
 import { envPrefix, type Provider, providersFileSchema, resolveProviders } from "./llm/providers.js";
@@ -166,9 +167,9 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   // The LiteLLM proxy's master key is what the agent authenticates with, unless LITELLM_API_KEY says otherwise.
   if (!envKeys.litellm && env.LITELLM_MASTER_KEY) envKeys.litellm = env.LITELLM_MASTER_KEY;
   const masterKey = env.LLM_MASTER_KEY || undefined;
-  if (masterKey !== undefined && masterKey.length < 12) {
+  if (masterKey !== undefined && !isLongEnoughMasterKey(masterKey)) {
     throw new ConfigError(
-      "Invalid LLM_MASTER_KEY: expected at least 12 characters (a long random passphrase).",
+      `Invalid LLM_MASTER_KEY: expected at least ${MASTER_KEY_MIN_LENGTH} characters (a long random passphrase).`,
     );
   }
 
