@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { removeStaleTemps } from "./atomic-write.js";
 import { processGone, processIdentity } from "./process-identity.js";
@@ -64,8 +65,7 @@ async function acquire(lockPath: string, content: LockContent, timeoutMs: number
     }
     if (Date.now() >= deadline) throw new FileLockTimeoutError(lockPath, held?.holder ?? "");
     // Jittered backoff from 10 to 200 ms: holders keep the lock for milliseconds (a write) to a second (Argon2).
-    const wait = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await sleep(Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
   }
 }
 
