@@ -7,7 +7,7 @@ import { usageText } from "../../agent/src/cli/usage.js";
 import { loadConfig } from "../../agent/src/config.js";
 import { SETTINGS, type Setting } from "../../agent/src/settings.js";
 import { renderEnvExample, renderEnvHelp } from "../../agent/src/settings-text.js";
-import { repoRoot } from "../support/run-agent.js";
+import { repoRoot } from "../support/repo-root.js";
 
 const rows = Object.entries(SETTINGS) as [string, Setting][];
 
