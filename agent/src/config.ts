@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { z } from "zod";
+import type { ToolMode } from "./code-mode/tool-mode.js";
 import { isLongEnoughMasterKey, MASTER_KEY_MIN_LENGTH } from "./keys/master-key.js";
 import type { OllamaSettings } from "./llm/chat-model.js";
 import { envPrefix, type Provider, providersFileSchema, resolveProviders } from "./llm/providers.js";
@@ -53,6 +54,8 @@ export interface Config {
   };
   shell: { timeoutSeconds: number; maxTimeoutSeconds: number };
   maxSteps: number;
+  /** TOOL_MODE / --tool-mode: tools as calls, run_code only (code mode), or both (ADR 017). */
+  toolMode: ToolMode;
   /** HISTORY_BUDGET_TOKENS: a cap on the history below what the context window allows; absent: no cap. */
   historyBudgetTokens?: number;
   /** Long sessions: compaction, project instructions and checkpoints. */
@@ -100,6 +103,7 @@ const flagSpec = {
   provider: { type: "string" },
   model: { type: "string" },
   "max-steps": { type: "string" },
+  "tool-mode": { type: "string" },
   sandbox: { type: "string" },
   "mcp-config": { type: "string" },
   resume: { type: "string" },
@@ -142,6 +146,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
 
   const sandboxKind = settingOrFlag(env, "SANDBOX", flags.sandbox, "--sandbox");
   const maxSteps = settingOrFlag(env, "MAX_STEPS", flags["max-steps"], "--max-steps");
+  const toolMode = settingOrFlag(env, "TOOL_MODE", flags["tool-mode"], "--tool-mode");
   const mcpPath = flags["mcp-config"] ?? (env.MCP_CONFIG || undefined);
   const envKeys: Record<string, string> = {};
   for (const p of providers) {
@@ -187,6 +192,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
       maxTimeoutSeconds: setting(env, "SHELL_MAX_TIMEOUT_SECONDS"),
     },
     maxSteps,
+    toolMode,
     ...optional("historyBudgetTokens", optionalSetting(env, "HISTORY_BUDGET_TOKENS")),
     longSessions: {
       compactAtPercent: setting(env, "COMPACT_AT_PERCENT"),
@@ -235,6 +241,7 @@ interface ParsedFlags {
   provider?: string;
   model?: string;
   "max-steps"?: string;
+  "tool-mode"?: string;
   sandbox?: string;
   "mcp-config"?: string;
   resume?: string;

@@ -12,12 +12,14 @@ import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
+import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
-import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
+import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { GitGuard } from "./git-guard/git-guard.js";
 import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { InstallDependencyTools } from "./hub/install-dependency-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
@@ -26,7 +28,7 @@ import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
@@ -38,15 +40,14 @@ import {
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
-  if (config.mode.kind === "help") return print(usageText);
-  if (config.mode.kind === "version") return print(`ts-coding-agent ${version()}`);
+  if (config.mode.kind === "help") return printLine(usageText);
+  if (config.mode.kind === "version") return printLine(`ts-coding-agent ${version()}`);
 
   const secrets = new SecretSet(collectEnvSecrets(process.env));
   if (config.masterKey) secrets.add(config.masterKey);
   const scrub = (text: string) => secrets.scrub(text);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
+  const io = processIo(secrets);
+  const { term, interactive } = io;
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
@@ -105,7 +106,9 @@ async function main(argv: string[]): Promise<number> {
   // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
   // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
   const gitGuard = await GitGuard.snapshot(config.workspaceDir);
-  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
+  // Without network in the sandbox (docker), install_dependency runs in a networked container of the agent's.
+  const sandboxTools = launcher.installer ? new InstallDependencyTools(hub, launcher.installer) : hub;
+  const spills = new SpillScrubbingTools(sandboxTools, { workspaceRoot: config.workspaceDir, scrub, logger });
   const tools = new GitGuardTools(spills, gitGuard, logger);
 
   const skills = createSkillServices({
@@ -121,6 +124,14 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  // run_code's calls come back through the model's own tools; TOOL_MODE decides what the model is offered.
+  const codeMode = createCodeMode({
+    hub,
+    tools: skills.tools,
+    mode: config.toolMode,
+    scrub,
+    skills: () => skills.registry.scan(),
+  });
   const instructions = new ProjectInstructions({
     workspaceRoot: config.workspaceDir,
     dataDir: config.dataDir,
@@ -128,8 +139,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const session = new AgentSession({
     providers,
-    tools: skills.tools,
+    tools: codeMode.tools,
     promptSections: skills.promptSections,
+    toolSections: codeMode.toolSections,
     workspaceRoot: config.workspaceDir,
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
@@ -157,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
       // A task will need the tools: start the sandbox now. A failure is the loop's to report, at its first step.
       void hub.listTools().catch(() => undefined);
       const { task, json } = config.mode;
-      return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
+      return await runPrintMode({ session, term, task, json, stdout: io.output, secrets });
     }
     // What would stop the tools (no access to Docker, no image, a workspace the sandbox cannot write), said
     // before the first prompt rather than at the first turn: under the banner on a terminal, else at once.
@@ -186,8 +198,8 @@ async function main(argv: string[]): Promise<number> {
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
       },
-      input: process.stdin,
-      output: process.stdout,
+      input: io.input,
+      output: io.output,
       interactive,
       banner: banner({
         config,
@@ -214,11 +226,6 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
     .join("\n");
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
-
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
   const expected =
@@ -233,7 +240,7 @@ function failure(error: unknown): { code: number; message: string } {
 main(process.argv.slice(2))
   .catch((error: unknown) => {
     const { code, message } = failure(error);
-    process.stderr.write(`agent: ${message}\n`);
+    printFailure(message);
     return code;
   })
   .then(async (code) => {

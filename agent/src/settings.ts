@@ -462,6 +462,17 @@ export const SETTINGS = {
     description: ["LLM requests per turn before the agent stops and asks (exit 3 in print mode)."],
     parse: { schema: wholeNumber(1, 1000), accepted: "a whole number from 1 to 1000" },
   },
+  TOOL_MODE: {
+    section: "limits",
+    type: "choice",
+    default: "calls",
+    description: [
+      "How the model uses tools (ADR 017): calls (one tool call per request), code (only run_code: TypeScript in",
+      "the sandbox calling every tool, approved skill and artifacts as functions; the API goes in the system",
+      "prompt) or both.",
+    ],
+    parse: { schema: z.enum(["calls", "code", "both"]), accepted: "calls, code or both" },
+  },
   HISTORY_BUDGET_TOKENS: {
     section: "limits",
     type: "integer",

@@ -9,12 +9,14 @@ import { BenchCheckError } from "./bounded.js";
 export type AgentBuild = "built" | "source";
 
 export const builtAgentMain = join(repoRoot, "agent", "dist", "main.js");
-export const builtToolhostMain = join(repoRoot, "agent", "dist", "toolhost", "main.js");
+export const builtToolhostMain = join(repoRoot, "mcp-servers", "toolhost", "dist", "main.js");
 
-/** Throws with the fix when the built agent is missing. */
+/** Throws with the fix when the built agent or toolhost is missing. */
 export function requireBuild(): void {
   if (!existsSync(builtAgentMain) || !existsSync(builtToolhostMain)) {
-    throw new BenchCheckError(`The built agent is missing at ${builtAgentMain}: run npm run build first.`);
+    throw new BenchCheckError(
+      `The built agent or toolhost is missing (${builtAgentMain}, ${builtToolhostMain}): run npm run build first.`,
+    );
   }
 }
 
@@ -36,7 +38,7 @@ export interface StartAgentOptions {
 }
 
 export function startAgent(task: string, options: StartAgentOptions): AgentProcess {
-  const env = agentEnv({ baseURL: options.baseURL, env: { LOG_LEVEL: "warn" } });
+  const env = agentEnv({ baseURL: options.baseURL, env: { LOG_LEVEL: "warn", ...options.env } });
   const cliArgs = [
     "-p",
     task,

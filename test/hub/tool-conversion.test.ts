@@ -2,6 +2,7 @@
 // result text and placeholders, near-name hints, lost-session detection and backoff bounds.
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { describe, expect, it } from "vitest";
 import { isSessionLost, nearToolNames, UnknownToolError } from "../../agent/src/hub/hub-errors.js";
 import { MAX_RESULT_CHARS, toolResultFromMcp } from "../../agent/src/hub/result-text.js";
@@ -12,7 +13,6 @@ import {
   MAX_TOOLS_PER_SERVER,
   toolListFingerprint,
 } from "../../agent/src/hub/tool-names.js";
-import { backoffDelay } from "../../agent/src/llm/backoff.js";
 
 const tool = (name: string, extra: Partial<Tool> = {}): Tool => ({
   name,

@@ -1,6 +1,7 @@
 // Backoff arithmetic: jitter inside the exponential window, retry-after in seconds or as a date, caps.
+
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "../../agent/src/llm/backoff.js";
 import { parseRetryAfter, retryDelayMs } from "../../agent/src/llm/retry.js";
 
 const policy = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1_000 };

@@ -14,6 +14,7 @@ Options:
       --provider <name>     LLM provider: ollama, litellm, openai, groq, openrouter or a custom one (LLM_PROVIDER)
       --model <name>        model for that provider (<PROVIDER>_MODEL)
       --max-steps <n>       stop a turn after n LLM requests (MAX_STEPS, default ${SETTINGS.MAX_STEPS.default})
+      --tool-mode <mode>    how the model uses tools: calls, code (only run_code) or both (TOOL_MODE, default ${SETTINGS.TOOL_MODE.default})
       --sandbox <kind>      where tools run: docker or local (SANDBOX, default ${SETTINGS.SANDBOX.default})
       --mcp-config <file>   MCP servers in the mcpServers format (MCP_CONFIG, default ./mcp.json)
       --resume [session]    continue the latest session, or the one named

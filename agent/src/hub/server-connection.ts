@@ -8,11 +8,13 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type BackoffPolicy, backoffDelay } from "../llm/backoff.js";
+import { type BackoffPolicy, backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
+import { z } from "zod";
+import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
 import { callMcpTool } from "./call-mcp-tool.js";
+import type { ClientRequestHandler } from "./client-request-handler.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
-import type { HubLogger } from "./hub-logger.js";
 import type { OpenedTransport } from "./server-transport.js";
 import {
   convertTools,
@@ -48,7 +50,9 @@ export interface ServerConnectionOptions {
   /** First line of the next tool result after a lost connection was re-established. */
   restartNotice: (reason: string) => string;
   /** Where events go. */
-  logger: HubLogger;
+  logger: Logger;
+  /** Requests this server may send to the hub, read at each connect (the toolhost only: code mode). */
+  requestHandlers?: () => readonly ClientRequestHandler[];
 }
 
 const CLIENT_INFO = { name: "ts-coding-agent", version: "0.1.0" };
@@ -235,7 +239,7 @@ export class ServerConnection {
     this.state = "connecting";
     const generation = ++this.generation;
     const { connectTimeoutMs, logger } = this.options;
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = this.newClient();
     this.pendingClient = client;
     this.lastTransportError = undefined;
     client.onerror = (error) => {
@@ -283,6 +287,21 @@ export class ServerConnection {
       this.markDown(`cannot connect: ${detail}`);
       return false;
     }
+  }
+
+  private newClient(): Client {
+    const handlers = this.options.requestHandlers?.() ?? [];
+    const experimental = Object.fromEntries(handlers.map((handler) => [handler.capability, {}]));
+    const client = new Client(CLIENT_INFO, {
+      capabilities: handlers.length === 0 ? {} : { experimental },
+    });
+    for (const handler of handlers) {
+      const schema = z.object({ method: z.literal(handler.method), params: z.looseObject({}).optional() });
+      client.setRequestHandler(schema, (request, extra) =>
+        handler.handle(request.params ?? {}, extra.signal),
+      );
+    }
+    return client;
   }
 
   /** Only an established connection can be lost; a failure while connecting is handled by doConnect. */

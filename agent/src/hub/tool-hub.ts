@@ -1,12 +1,13 @@
 // The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
 
-import { type BackoffPolicy, DEFAULT_BACKOFF } from "../llm/backoff.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "@ts-coding-agent/mcp-kit/backoff";
+import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "@ts-coding-agent/toolhost";
+import { type Logger, silentLogger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
-import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "../toolhost/dynamic/status.js";
+import type { ClientRequestHandler } from "./client-request-handler.js";
 import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
-import { type HubLogger, silentLogger } from "./hub-logger.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
 import { ServerConnection } from "./server-connection.js";
 import { openServerTransport } from "./server-transport.js";
@@ -19,7 +20,7 @@ export interface ToolHubOptions {
   /** Servers from mcp.json (see loadMcpConfig). */
   servers: McpServerConfig[];
   /** Where the hub logs; it never prints. */
-  logger?: HubLogger;
+  logger?: Logger;
   /** The toolhost's longest shell timeout; the toolhost's call timeout is 120 s more. Default 600 s. */
   shellMaxTimeoutMs?: number;
   /** Toolhost call timeout without progress. Default 120 s + shellMaxTimeoutMs. */
@@ -46,12 +47,13 @@ function sandboxNotice(reason: string): string {
 }
 
 export class ToolHub implements ToolSource {
-  private readonly logger: HubLogger;
+  private readonly logger: Logger;
   private readonly toolhost: ServerConnection | undefined;
   private servers: ServerConnection[] = [];
   private serverConfigs = new Map<string, string>();
   private started: Promise<void> | undefined;
   private closed = false;
+  private toolhostRequests: readonly ClientRequestHandler[] = [];
 
   constructor(private readonly options: ToolHubOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -71,9 +73,18 @@ export class ToolHub implements ToolSource {
         backgroundReconnect: false,
         restartNotice: sandboxNotice,
         logger: this.logger,
+        requestHandlers: () => this.toolhostRequests,
       });
     }
     this.setServers(options.servers);
+  }
+
+  /**
+   * Requests the toolhost may send back to the agent (code mode's calls from run_code). Set before the toolhost
+   * first connects (it starts lazily); applied again at every reconnect. mcp.json servers never get them.
+   */
+  serveToolhostRequests(handlers: readonly ClientRequestHandler[]): void {
+    this.toolhostRequests = handlers;
   }
 
   /**

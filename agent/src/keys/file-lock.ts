@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { removeStaleTemps } from "./atomic-write.js";
 import { processGone, processIdentity } from "./process-identity.js";
@@ -15,6 +16,9 @@ export interface FileLockOptions {
   /** A lock older than this is a crashed holder's, whoever it was (default 2 minutes). */
   staleMs?: number;
 }
+
+/** Jittered backoff from 10 to 200 ms: holders keep the lock for milliseconds (a write) to a second (Argon2). */
+const LOCK_BACKOFF = { initialMs: 10, maxMs: 200 };
 
 /** The lock could not be taken in time: another process holds it. */
 export class FileLockTimeoutError extends namedError("FileLockTimeoutError") {
@@ -64,8 +68,7 @@ async function acquire(lockPath: string, content: LockContent, timeoutMs: number
       continue;
     }
     if (Date.now() >= deadline) throw new FileLockTimeoutError(lockPath, held?.holder ?? "");
-    // Jittered backoff from 10 to 200 ms: holders keep the lock for milliseconds (a write) to a second (Argon2).
-    await sleep(Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
+    await sleep(backoffDelay(attempt + 1, LOCK_BACKOFF));
   }
 }
 

@@ -1,6 +1,6 @@
 // When and how long to wait before retrying an LLM request: the shared exponential backoff with jitter,
 // honouring a server's `retry-after`, capped so an interactive user never waits for minutes.
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so attempts = maxRetries + 1). */
