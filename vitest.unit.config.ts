@@ -26,6 +26,7 @@ export const unitLane = [
 export const outsideUnitLane = [
   "test/hub/tool-hub-stdio.test.ts",
   "test/hub/tool-hub-http.test.ts",
+  "test/hub/install-dependency-tools.test.ts",
   "test/keys/secrets.test.ts",
   "test/keys/atomic-write.test.ts",
   "test/keys/keystore-rotation.test.ts",
