@@ -20,6 +20,9 @@ import {
   testLauncher,
 } from "./docker-support.js";
 
+// Each install starts a networked container and runs pip or npm in it: a budget for a busy shared machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
 describe("package spec validation", () => {
   const ok = (manager: "pip" | "npm", spec: string, allowUrls = false) =>
     validateInstallRequest(manager, [spec], { allowUrls }).packages;
@@ -378,8 +381,6 @@ with zipfile.ZipFile(os.path.join(out, "e2e_demo-1.0-py3-none-any.whl"), "w") as
 const SDIST_SCRIPT = `
 import io, sys, tarfile, os
 
-// Each install starts a networked container and runs pip or npm in it: a budget for a busy shared machine.
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 out = sys.argv[1]
 setup = b"open('/workspace/pwned-sdist', 'w')\\nfrom setuptools import setup\\nsetup(name='e2e-demo', version='1.0')\\n"
 with tarfile.open(os.path.join(out, "e2e-demo-1.0.tar.gz"), "w:gz") as t:
