@@ -1,6 +1,7 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in sequence, each within its own
 // time limit, and prints the machine, the command and Markdown tables ready for bench/README.md.
 import { checkpoints } from "./checkpoints.js";
+import { codeMode } from "./code-mode.js";
 import { compaction } from "./compaction.js";
 import { datetimeLoad } from "./datetime-load.js";
 import { loopOverhead } from "./loop-overhead.js";
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   peerPi,
   compaction,
   checkpoints,
+  codeMode,
 ];
 
 async function main(argv: string[]): Promise<number> {

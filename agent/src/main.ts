@@ -16,6 +16,7 @@ import { runPrintMode } from "./cli/print-mode.js";
 import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
 import { usageText } from "./cli/usage.js";
+import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { guardedTools } from "./guarded-tools.js";
@@ -132,6 +133,14 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  // run_code's calls come back through the model's own tools; TOOL_MODE decides what the model is offered.
+  const codeMode = createCodeMode({
+    hub,
+    tools: skills.tools,
+    mode: config.toolMode,
+    scrub,
+    skills: () => skills.registry.scan(),
+  });
   const instructions = new ProjectInstructions({
     workspaceRoot: config.workspaceDir,
     dataDir: config.dataDir,
@@ -139,8 +148,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const session = new AgentSession({
     providers,
-    tools: skills.tools,
+    tools: codeMode.tools,
     promptSections: skills.promptSections,
+    toolSections: codeMode.toolSections,
     workspaceRoot: config.workspaceDir,
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
@@ -227,8 +237,12 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
 
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
-  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError];
-  if (expected.some((kind) => kind.isInstance(error))) return { code: 2, message: (error as Error).message };
+  const expected =
+    ConfigError.isInstance(error) ||
+    McpConfigError.isInstance(error) ||
+    SessionNotFoundError.isInstance(error) ||
+    KeystoreError.isInstance(error);
+  if (expected) return { code: 2, message: error.message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 

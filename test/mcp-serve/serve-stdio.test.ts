@@ -65,6 +65,21 @@ describe("agent mcp on stdio", () => {
     expect(textOf(refused)).toMatch(/hello.*(edited since it was approved|approve)/is);
   }, 60_000);
 
+  it("serves run_code, whose program calls the session's tools and approved skills back", async () => {
+    const fixture = mcpFixture();
+    writeFileSync(join(fixture.workspace, "n.txt"), "21\n");
+    const c = await connect(fixture);
+    const { tools } = await c.listTools();
+    expect(tools.map((tool) => tool.name)).toContain("run_code");
+    const code = `
+const text = await tools.read_file({ path: "n.txt" });
+const greeting = await skills.hello({ text: "from code" });
+return { doubled: Number(text.match(/21/)[0]) * 2, greeted: greeting.includes("from code") };`;
+    const result = await c.callTool({ name: "run_code", arguments: { code } });
+    expect(result.isError, textOf(result)).toBe(false);
+    expect(JSON.parse(textOf(result))).toEqual({ doubled: 42, greeted: true });
+  }, 60_000);
+
   it("answers bad input with errors that say what to do", async () => {
     const c = await connect(mcpFixture());
     const missing = await c.callTool({ name: "read_file", arguments: {} });

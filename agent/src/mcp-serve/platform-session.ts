@@ -2,6 +2,7 @@
 // to the mcp.json servers, and skills that run with those tools. Two clients never share shell state.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { createCodeCallHandler } from "../code-mode/code-calls.js";
 import type { Config } from "../config.js";
 import { guardedTools } from "../guarded-tools.js";
 import type { McpServerConfig } from "../hub/mcp-config.js";
@@ -61,6 +62,8 @@ export async function openPlatformSession(options: PlatformSessionOptions): Prom
     workspaceRoot: config.workspaceDir,
     scrub,
   });
+  // run_code's program calls back through this session's own tools (plus run_skill), as in the REPL.
+  hub.serveToolhostRequests([createCodeCallHandler({ tools: skills.tools, scrub })]);
   logger.info({ session: id, sandbox: config.sandbox.kind }, "mcp session opened");
   let closing: Promise<void> | undefined;
   return {

@@ -8,6 +8,14 @@ export interface ToolCallContext {
   signal: AbortSignal;
   /** Streams text to the user while the tool runs (batched by the server); absent when nobody listens. */
   reportProgress?: (text: string) => void;
+  /** Sends a request to the MCP client on behalf of this call (run_code's calls back to the agent). */
+  askClient?: (
+    method: string,
+    params: Record<string, unknown>,
+    options: { signal: AbortSignal; timeoutMs: number },
+  ) => Promise<Record<string, unknown>>;
+  /** True when the client declared the experimental capability `name` in its handshake. */
+  clientSupports?: (name: string) => boolean;
 }
 
 /** A handler's answer; expected failures may also be thrown as errors with an actionable message. */
