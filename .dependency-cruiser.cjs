@@ -50,6 +50,12 @@ module.exports = {
       "^agent/src/(cli|toolhost)/|^agent/src/main\\.ts$",
       "skills use tools through the ToolSource, not the CLI or the toolhost's internals",
     ),
+    forbidden(
+      "store-below-skills-and-hub",
+      layer("store"),
+      "^agent/src/(cli|skills|playbooks|hub|sandbox|toolhost|loop)/|^agent/src/(main|agent-session)\\.ts$",
+      "the store keeps the library's items; skills, the hub and the CLI use it, never the other way round",
+    ),
     forbidden("nothing-imports-main", "^agent/src/", "^agent/src/main\\.ts$", "main.ts only wires"),
     forbidden(
       "toolhost-is-its-own-server",
