@@ -66,6 +66,25 @@ export class LocalStore implements Store {
     return this.readAll(kind);
   }
 
+  readProblem(kind: MirroredKind): string | undefined {
+    if (kind !== "approval") return undefined;
+    const path = this.options.ledgerPath;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      return `cannot read ${path}: ${(error as Error).message}`;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return undefined;
+      return `${path} is not a valid approvals ledger; approve the skills again`;
+    } catch {
+      return `${path} is not valid JSON; approve the skills again`;
+    }
+  }
+
   async put(
     kind: StoreKind,
     name: string,
@@ -76,8 +95,9 @@ export class LocalStore implements Store {
     return this.locked(kind, async () => {
       this.checkExpected(kind, name, options);
       if (kind === "approval") {
+        const entry = parseJson(files["approval.json"] ?? "");
         await this.writeLedger((entries) => {
-          entries[name] = JSON.parse(files["approval.json"] ?? "null");
+          entries[name] = entry;
         });
         return contentVersion(files);
       }
@@ -261,6 +281,14 @@ export class LocalStore implements Store {
 function change(key: string, version: string | null): StoreChange {
   const [kind, name] = key.split("\0") as [StoreKind, string];
   return { kind, name, version };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StoreError("An approval's approval.json must be JSON.");
+  }
 }
 
 function validName(kind: StoreKind, name: string): boolean {

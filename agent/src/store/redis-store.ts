@@ -131,6 +131,12 @@ export class RedisStore implements Store {
     return [...(this.mirror.get(kind)?.values() ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  readProblem(_kind: MirroredKind): string | undefined {
+    return this.client.isReady
+      ? undefined
+      : `the store at ${this.location} is out of reach (reconnecting); this is the library as last seen`;
+  }
+
   async put(
     kind: StoreKind,
     name: string,

@@ -52,6 +52,11 @@ export interface Store {
    */
   readNow(kind: MirroredKind): StoredItem[];
   /**
+   * Why `readNow(kind)` may be missing items right now (a damaged ledger file, a store out of reach), or
+   * undefined. Never throws.
+   */
+  readProblem(kind: MirroredKind): string | undefined;
+  /**
    * Writes an item (all its files) and returns its new version. Throws StoreConflictError when `expected` is
    * given and is not the current version, StoreInputError for a bad name or file.
    */
