@@ -2,7 +2,6 @@
 // Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { CheckpointStore } from "./checkpoints/checkpoint-store.js";
 import { banner, instructionsLine, version } from "./cli/banner.js";
@@ -13,12 +12,14 @@ import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { runRepl } from "./cli/repl.js";
+import { runStoreCommand } from "./cli/store-command.js";
 import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { GitGuard } from "./git-guard/git-guard.js";
 import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
+import { installTool, PublishingTools } from "./hub/publishing-tools.js";
 import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
@@ -29,7 +30,10 @@ import { ProviderSession } from "./llm/session.js";
 import { createLogger } from "./log.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
+import { openLibrary } from "./skills/open-library.js";
 import { createSkillServices } from "./skills/skill-services.js";
+import { StoreError } from "./store/store.js";
+import { ToolSync } from "./store/tool-sync.js";
 import {
   guardTrustBoundary,
   refuseSandboxWritableCommands,
@@ -43,11 +47,21 @@ async function main(argv: string[]): Promise<number> {
 
   const secrets = new SecretSet(collectEnvSecrets(process.env));
   if (config.masterKey) secrets.add(config.masterKey);
+  const storePassword = config.storeUrl ? new URL(config.storeUrl).password : "";
+  if (storePassword) secrets.add(decodeURIComponent(storePassword));
   const scrub = (text: string) => secrets.scrub(text);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
   const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
+  if (config.mode.kind === "store") {
+    const library = await openLibrary(config, false);
+    try {
+      return await runStoreCommand({ library, ...config.mode, term });
+    } finally {
+      await library.store.close();
+    }
+  }
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
   const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
@@ -55,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
   const launcher = await createLauncher(config, logger, { sessionId });
   // Nothing the agent trusts may be writable from the sandbox: refuse to start before using any of it.
   await guardTrustBoundary(() => refuseSandboxWritableConfig(config, launcher), logger);
+
+  // Skills, approvals, dynamic tools and artifacts: the local folders, or the Redis STORE_URL names (ADR 019).
+  const library = await openLibrary(config);
 
   const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
   for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
@@ -105,12 +122,23 @@ async function main(argv: string[]): Promise<number> {
   // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
   // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
   const gitGuard = await GitGuard.snapshot(config.workspaceDir);
-  const spills = new SpillScrubbingTools(hub, { workspaceRoot: config.workspaceDir, scrub, logger });
+  // On a shared store the agent carries dynamic tools between the store and the sandbox's folder.
+  const toolSync = library.shared
+    ? new ToolSync({
+        store: library.store,
+        directory: config.dynamicToolsDir,
+        install: (tool) => installTool(hub, tool),
+        logError: (message) => logger.warn(message),
+      })
+    : undefined;
+  void toolSync?.start().catch((error: unknown) => logger.warn({ err: error }, "tool sync did not start"));
+  const published = toolSync ? new PublishingTools(hub, (name) => void toolSync.pushNow(name)) : hub;
+  const spills = new SpillScrubbingTools(published, { workspaceRoot: config.workspaceDir, scrub, logger });
   const tools = new GitGuardTools(spills, gitGuard, logger);
 
   const skills = createSkillServices({
-    skillsDir: config.skillsDir,
-    ledgerPath: join(config.dataDir, "skill-approvals.json"),
+    store: library.store,
+    ledger: library.ledger,
     programs: launcher.programs,
     playbooksDir: config.playbooksDir,
     tools,
@@ -149,7 +177,13 @@ async function main(argv: string[]): Promise<number> {
     ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(
-    { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },
+    {
+      session: sessionLog.id,
+      provider: header.provider,
+      sandbox: config.sandbox.kind,
+      store: library.store.location,
+      seeded: library.seeded,
+    },
     "agent started",
   );
   try {
@@ -200,7 +234,9 @@ async function main(argv: string[]): Promise<number> {
       }),
     });
   } finally {
+    toolSync?.close();
     await hub.close();
+    await library.store.close();
     // Processes the sandbox left running may have touched .git after the last call.
     const late = await gitGuard.check().catch(() => []);
     if (late.length > 0) term.error(gitGuardNote(late));
@@ -221,7 +257,7 @@ function print(text: string): number {
 
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
-  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError];
+  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError, StoreError];
   if (expected.some((kind) => kind.isInstance(error))) return { code: 2, message: (error as Error).message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }

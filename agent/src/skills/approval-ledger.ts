@@ -4,7 +4,7 @@
 // (ADR 019). Read synchronously on every check (the store's readNow), so an edit by another process counts.
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { Store } from "../store/store.js";
+import { type Store, StoreError } from "../store/store.js";
 
 const entrySchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -16,6 +16,16 @@ const signedSchema = entrySchema.extend({ mac: z.string().regex(/^[0-9a-f]{64}$/
 
 /** One approval. */
 export type ApprovalEntry = z.infer<typeof entrySchema>;
+
+/** An unsigned entry's JSON text, or undefined when it is not one. */
+export function parseApprovalEntry(text: string): ApprovalEntry | undefined {
+  try {
+    const parsed = entrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** How entries are authenticated. */
 export type LedgerTrust =
@@ -70,7 +80,7 @@ export class ApprovalLedger {
     let stored: Record<string, string> = clean;
     if (this.trust.kind === "mac") {
       if (this.trust.key === undefined) {
-        throw new Error(
+        throw new StoreError(
           `Cannot approve in the shared store at ${this.store.location} without LLM_MASTER_KEY: set it (the same on every agent sharing the store).`,
         );
       }

@@ -23,9 +23,9 @@ import {
 
 export interface LocalStoreOptions {
   /** skills/<name>/ folders (SKILLS_DIR). */
-  skillsDir: string;
+  skillsDir?: string;
   /** The approvals ledger file (`$DATA_DIR/skill-approvals.json`). */
-  ledgerPath: string;
+  ledgerPath?: string;
   /** dynamic-tools/<name>/ folders (DYNAMIC_TOOLS_DIR). */
   dynamicToolsDir?: string;
   /** Artifact files (`<workspace>/.agent/artifacts`). */
@@ -50,7 +50,7 @@ export class LocalStore implements Store {
   constructor(private readonly options: LocalStoreOptions) {}
 
   where(kind: StoreKind, name: string): string {
-    return kind === "approval" ? this.options.ledgerPath : join(this.root(kind), name);
+    return kind === "approval" ? this.ledgerPath() : join(this.root(kind), name);
   }
 
   async get(kind: StoreKind, name: string): Promise<StoredItem | undefined> {
@@ -68,6 +68,7 @@ export class LocalStore implements Store {
 
   readProblem(kind: MirroredKind): string | undefined {
     if (kind !== "approval") return undefined;
+    if (this.options.ledgerPath === undefined) return undefined;
     const path = this.options.ledgerPath;
     let text: string;
     try {
@@ -163,15 +164,23 @@ export class LocalStore implements Store {
           ? this.options.dynamicToolsDir
           : kind === "artifact"
             ? this.options.artifactsDir
-            : dirname(this.options.ledgerPath);
+            : this.options.ledgerPath && dirname(this.options.ledgerPath);
     if (root === undefined) throw new StoreError(`This local store has no folder for ${kind}s.`);
     return root;
   }
 
   private hasRoot(kind: StoreKind): boolean {
-    return kind === "skill" || kind === "approval"
-      ? true
-      : (kind === "tool" ? this.options.dynamicToolsDir : this.options.artifactsDir) !== undefined;
+    const { skillsDir, ledgerPath, dynamicToolsDir, artifactsDir } = this.options;
+    return (
+      { skill: skillsDir, approval: ledgerPath, tool: dynamicToolsDir, artifact: artifactsDir }[kind] !==
+      undefined
+    );
+  }
+
+  private ledgerPath(): string {
+    if (this.options.ledgerPath === undefined)
+      throw new StoreError("This local store has no approvals ledger.");
+    return this.options.ledgerPath;
   }
 
   private readAll(kind: StoreKind): StoredItem[] {
@@ -219,6 +228,7 @@ export class LocalStore implements Store {
 
   /** The ledger as a plain object: missing, unreadable or not an object is empty (the ledger class says why). */
   private readLedger(): Record<string, unknown> {
+    if (this.options.ledgerPath === undefined) return {};
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.options.ledgerPath, "utf8"));
       return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
@@ -233,8 +243,9 @@ export class LocalStore implements Store {
     const entries = this.readLedger();
     change(entries);
     const sorted = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : 1)));
-    await mkdir(dirname(this.options.ledgerPath), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.options.ledgerPath, `${JSON.stringify(sorted, null, 2)}\n`, 0o600);
+    const path = this.ledgerPath();
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(path, `${JSON.stringify(sorted, null, 2)}\n`, 0o600);
   }
 
   /** Throws StoreConflictError when `expected` is given and wrong; returns whether the item exists. */
@@ -247,8 +258,7 @@ export class LocalStore implements Store {
   }
 
   private async locked<T>(kind: StoreKind, task: () => Promise<T>): Promise<T> {
-    const lock =
-      kind === "approval" ? `${this.options.ledgerPath}.lock` : join(this.root(kind), ".store.lock");
+    const lock = kind === "approval" ? `${this.ledgerPath()}.lock` : join(this.root(kind), ".store.lock");
     await mkdir(dirname(lock), { recursive: true, mode: kind === "approval" ? 0o700 : 0o755 });
     return withFileLock(lock, task);
   }
@@ -256,6 +266,7 @@ export class LocalStore implements Store {
   private versions(): Map<string, string> {
     const versions = new Map<string, string>();
     for (const kind of ["skill", "approval", "tool"] as const) {
+      if (!this.hasRoot(kind)) continue;
       for (const item of this.readAll(kind)) versions.set(`${kind}\0${item.name}`, item.version);
     }
     return versions;
