@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Artifacts } from "../../agent/src/store/artifacts.js";
 import { LocalStore } from "../../agent/src/store/local-store.js";
 import { RedisStore } from "../../agent/src/store/redis-store.js";
 import { type Store, type StoreChange, StoreConflictError, StoreError } from "../../agent/src/store/store.js";
@@ -110,6 +111,21 @@ describe.each(backends)("%s store", (_name, open, skip) => {
     await expect(store.put("artifact", "a/b", { data: "x" })).rejects.toThrow(/no path separators/);
     await expect(store.put("skill", "big", { "SKILL.md": "x".repeat(600_000) })).rejects.toThrow(/most is/);
     await expect(store.get("skill", "a b")).rejects.toSatisfy(StoreError.isInstance);
+  });
+
+  it.skipIf(skip)("keeps artifacts as text or JSON, versioned, by name", async () => {
+    const artifacts = new Artifacts(await make());
+    const version = await artifacts.saveJson("results.json", { passed: 12, failed: [] });
+    expect(await artifacts.loadJson("results.json")).toEqual({ passed: 12, failed: [] });
+    await artifacts.save("notes.md", "# notes\n");
+    expect(await artifacts.names()).toEqual(["notes.md", "results.json"]);
+    await expect(artifacts.saveJson("results.json", { passed: 0 }, { expected: "stale" })).rejects.toSatisfy(
+      StoreConflictError.isInstance,
+    );
+    await artifacts.saveJson("results.json", { passed: 13 }, { expected: version });
+    await expect(artifacts.loadJson("notes.md")).rejects.toThrow(/is not JSON/);
+    expect(await artifacts.delete("notes.md")).toBe(true);
+    expect(await artifacts.load("notes.md")).toBeUndefined();
   });
 
   it.skipIf(skip)("tells watchers about writes and deletes, with readNow already current", async () => {

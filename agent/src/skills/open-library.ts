@@ -1,6 +1,7 @@
 // The library of this agent: the store STORE_URL names (else the local folders) and the approvals ledger over
 // it, trusted by place locally and by a MAC keyed from LLM_MASTER_KEY on a shared store (ADR 019).
 import { join } from "node:path";
+import { Artifacts } from "../store/artifacts.js";
 import { LocalStore } from "../store/local-store.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
@@ -19,6 +20,8 @@ export interface LibraryOptions {
 export interface Library {
   store: Store;
   ledger: ApprovalLedger;
+  /** Named files and JSON values of code mode, in the same store. */
+  artifacts: Artifacts;
   /** Whether the store is shared (Redis): tools then need syncing into the sandbox. */
   shared: boolean;
   /** Shipped skills added to a shared store that lacked them. */
@@ -34,9 +37,12 @@ export async function openLibrary(options: LibraryOptions, seed = true): Promise
     artifactsDir: join(options.workspaceDir, ".agent", "artifacts"),
   };
   const store = await openStore({ ...local, ...(options.storeUrl ? { url: options.storeUrl } : {}) });
-  if (!options.storeUrl) return { store, ledger: new ApprovalLedger(store), shared: false, seeded: [] };
+  const artifacts = new Artifacts(store);
+  if (!options.storeUrl) {
+    return { store, ledger: new ApprovalLedger(store), artifacts, shared: false, seeded: [] };
+  }
   const key = options.masterKey ? approvalMacKey(options.masterKey) : undefined;
   const ledger = new ApprovalLedger(store, { kind: "mac", key });
   const seeded = seed ? await seedSkills(store, new LocalStore({ skillsDir: options.skillsDir })) : [];
-  return { store, ledger, shared: true, seeded };
+  return { store, ledger, artifacts, shared: true, seeded };
 }
