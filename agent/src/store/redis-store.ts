@@ -79,9 +79,10 @@ export class RedisStore implements Store {
       url: options.url,
       socket: {
         connectTimeout: options.connectTimeoutMs ?? 5000,
-        // The first connection fails fast with a clear message; later drops retry for ever (up to 2 s apart).
+        // The first connection gives up after about 5 s (Redis starting beside the agent in Compose has that
+        // long) with a clear message; later drops retry for ever, up to 2 s apart.
         reconnectStrategy: (retries, cause) =>
-          this.connected ? Math.min(100 * 2 ** retries, 2000) : retries >= 2 ? cause : 200,
+          this.connected ? Math.min(100 * 2 ** retries, 2000) : retries >= 10 ? cause : 500,
       },
     }) as RedisClientType;
     this.client.on("error", () => undefined); // reported by the command that fails; reconnects on its own
