@@ -1,7 +1,13 @@
-// Import rules for the agent's layers (DESIGN §2, docs/architecture.md), checked in CI by `npm run check`.
-// Layers call downwards only: keys and llm know nothing above them, the loop knows only llm and its own
-// types, the sandbox and hub never reach into the toolhost (a separate MCP server) or upwards, and only cli/
-// and main.ts see everything.
+// Import rules for the agent's layers (docs/architecture.md, ADR 014), checked by `npm run check`.
+// Layers call downwards only, bottom to top:
+//   llm/ · keys/ · log/logger.ts         leaves: they import nothing else of ours
+//   config.ts · loop/ · instructions/ · checkpoints/ · pinned-directory.ts
+//   sandbox/                             launches the toolhost; knows its package's public contract only
+//   hub/ · git-guard/                    ToolSources over MCP and around other ToolSources
+//   skills/ · playbooks/ · trust-boundary.ts · agent-session.ts
+//   cli/                                 the only printer (test/architecture/only-cli-prints.test.ts)
+//   main.ts                              wiring only
+// The MCP servers in mcp-servers/ are separate packages: the agent reaches one only through its index.
 /** @type {import('dependency-cruiser').IConfiguration} */
 const layer = (name) => `^agent/src/${name}/`;
 const forbidden = (name, from, to, comment) => ({
@@ -27,6 +33,18 @@ module.exports = {
       "keys/ holds secrets; it imports nothing else of ours",
     ),
     forbidden(
+      "logger-is-a-leaf",
+      "^agent/src/log/logger\\.ts$",
+      "^agent/src/",
+      "the Logger interface every layer writes to imports nothing, so any layer may depend on it",
+    ),
+    forbidden(
+      "only-main-builds-the-file-logger",
+      "^agent/src/(?!main\\.ts$)",
+      "^agent/src/log/file-logger\\.ts$",
+      "main.ts builds the pino logger and passes it down as a Logger; no layer opens the log file itself",
+    ),
+    forbidden(
       "loop-knows-only-llm",
       layer("loop"),
       "^agent/src/(?!(loop|llm)/)",
@@ -35,20 +53,38 @@ module.exports = {
     forbidden(
       "sandbox-below-hub",
       layer("sandbox"),
-      "^agent/src/(hub|cli|skills|playbooks|toolhost)/|^agent/src/(main|agent-session)\\.ts$",
-      "the sandbox launches processes; it does not know the hub, the CLI or the toolhost's internals",
+      "^agent/src/(?!(sandbox|keys)/|config\\.ts$|log/logger\\.ts$)",
+      "the sandbox launches processes: it knows config, keys and the Logger, not the hub, the loop or the CLI",
     ),
     forbidden(
       "hub-below-skills-and-cli",
       layer("hub"),
-      "^agent/src/(cli|skills|playbooks|toolhost)/|^agent/src/(main|agent-session)\\.ts$",
-      "the hub connects MCP servers; the toolhost is one of them, reached through its public contract",
+      "^agent/src/(?!(hub|loop|sandbox|keys)/|log/logger\\.ts$|pinned-directory\\.ts$)",
+      "the hub is the loop's ToolSource over MCP servers and the sandbox; nothing above it",
+    ),
+    forbidden(
+      "git-guard-wraps-a-tool-source",
+      layer("git-guard"),
+      "^agent/src/(?!(git-guard|loop|keys)/|log/logger\\.ts$|pinned-directory\\.ts$)",
+      "the git guard wraps any ToolSource; it knows neither the hub nor the sandbox behind it",
     ),
     forbidden(
       "skills-below-cli",
       "^agent/src/(skills|playbooks)/",
-      "^agent/src/(cli|toolhost)/|^agent/src/main\\.ts$",
-      "skills use tools through the ToolSource, not the CLI or the toolhost's internals",
+      "^agent/src/(cli|hub|git-guard|checkpoints|instructions)/|^agent/src/(main|agent-session|trust-boundary)\\.ts$",
+      "skills use tools through a ToolSource and run programs through the sandbox, not the CLI or the hub",
+    ),
+    forbidden(
+      "session-below-cli",
+      "^agent/src/(agent-session\\.ts$|checkpoints/|instructions/)",
+      "^agent/src/(cli|hub|sandbox|skills|playbooks|git-guard)/|^agent/src/(main|trust-boundary)\\.ts$",
+      "the session drives the loop over any ToolSource; front ends and wiring sit above it",
+    ),
+    forbidden(
+      "only-main-imports-cli",
+      "^agent/src/(?!cli/|main\\.ts$)",
+      "^agent/src/cli/",
+      "cli/ is the front end: nothing below it may reach the terminal",
     ),
     forbidden(
       "store-below-skills-and-hub",
@@ -58,16 +94,16 @@ module.exports = {
     ),
     forbidden("nothing-imports-main", "^agent/src/", "^agent/src/main\\.ts$", "main.ts only wires"),
     forbidden(
-      "toolhost-is-its-own-server",
-      "^(agent/src/toolhost|mcp-servers/toolhost)/",
-      "^agent/src/(?!toolhost/)",
-      "the toolhost runs in the sandbox as its own MCP server: it imports nothing of the agent",
+      "mcp-servers-through-their-index",
+      "^agent/",
+      "^mcp-servers/[^/]+/src/(?!index\\.ts$)",
+      "an MCP server is its own package: the agent imports its public contract (src/index.ts), never its internals",
     ),
     forbidden(
       "mcp-servers-stand-alone",
       "^mcp-servers/",
       "^agent/",
-      "MCP servers are separate packages; they never import the agent",
+      "MCP servers are separate packages (the toolhost runs in the sandbox); they never import the agent",
     ),
     {
       name: "no-circular",

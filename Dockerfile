@@ -1,5 +1,6 @@
-# The agent image: the CLI (REPL, loop, hub) and the toolhost its sandbox containers run, with what a coding
-# sandbox is expected to have (bash, git, python and python3 with pip, venv and pytest, node and npm, curl).
+# The agent image: the CLI (REPL, loop, hub) and the toolhost (mcp-servers/toolhost) its sandbox containers
+# run, with what a coding sandbox is expected to have (bash, git, python and python3 with pip, venv and pytest,
+# node and npm, curl).
 # Build: docker compose build, or docker build -t ts-coding-agent .
 
 # --- build: every workspace compiled with the dev dependencies (TypeScript) ---
@@ -10,6 +11,7 @@ COPY agent/package.json agent/
 COPY mcp-servers/kit/package.json mcp-servers/kit/
 COPY mcp-servers/datetime/package.json mcp-servers/datetime/
 COPY mcp-servers/python/package.json mcp-servers/python/
+COPY mcp-servers/toolhost/package.json mcp-servers/toolhost/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY agent/tsconfig.build.json agent/
 COPY agent/src agent/src
@@ -19,9 +21,11 @@ COPY mcp-servers/datetime/tsconfig.build.json mcp-servers/datetime/
 COPY mcp-servers/datetime/src mcp-servers/datetime/src
 COPY mcp-servers/python/tsconfig.build.json mcp-servers/python/
 COPY mcp-servers/python/src mcp-servers/python/src
+COPY mcp-servers/toolhost/tsconfig.build.json mcp-servers/toolhost/
+COPY mcp-servers/toolhost/src mcp-servers/toolhost/src
 RUN npm run build
 
-# --- production dependencies of the agent workspace only ---
+# --- production dependencies of the agent and toolhost workspaces only ---
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
@@ -29,8 +33,9 @@ COPY agent/package.json agent/
 COPY mcp-servers/kit/package.json mcp-servers/kit/
 COPY mcp-servers/datetime/package.json mcp-servers/datetime/
 COPY mcp-servers/python/package.json mcp-servers/python/
+COPY mcp-servers/toolhost/package.json mcp-servers/toolhost/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-      --workspace @ts-coding-agent/agent --include-workspace-root=false \
+      --workspace @ts-coding-agent/agent --workspace @ts-coding-agent/toolhost --include-workspace-root=false \
     && npm cache clean --force
 
 # --- runtime: the agent and the sandbox share this image ---
@@ -52,6 +57,9 @@ COPY --from=deps /app/node_modules node_modules
 COPY package.json ./
 COPY agent/package.json agent/
 COPY --from=build /app/agent/dist agent/dist
+# The toolhost the sandbox containers run (/app/mcp-servers/toolhost/dist/main.js); the agent imports its contract.
+COPY mcp-servers/toolhost/package.json mcp-servers/toolhost/
+COPY --from=build /app/mcp-servers/toolhost/dist mcp-servers/toolhost/dist
 COPY skills skills
 COPY playbooks playbooks
 COPY config/mcp.json config/

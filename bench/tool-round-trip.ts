@@ -17,7 +17,7 @@ const CALLS = 300;
 const DOCKER_EXECS = 40;
 /** The plain baseline: the command itself. */
 const SHELL_TRUE = ["bash", "-c", "true"];
-/** The command line the shell tool spawns for "true" (agent/src/toolhost/tools/shell.ts): a login shell. */
+/** The command line the shell tool spawns for "true" (mcp-servers/toolhost/src/tools/shell.ts): a login shell. */
 const TOOL_SHELL_TRUE = ["bash", "-c", 'exec 2>&1; exec bash -lc "$1"', "bash", "true"];
 
 /**

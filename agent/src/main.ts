@@ -11,13 +11,14 @@ import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
 import { runPrintMode } from "./cli/print-mode.js";
+import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
 import { runStoreCommand } from "./cli/store-command.js";
-import { Terminal } from "./cli/terminal.js";
 import { usageText } from "./cli/usage.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { GitGuard } from "./git-guard/git-guard.js";
 import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { InstallDependencyTools } from "./hub/install-dependency-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
 import { installTool, PublishingTools } from "./hub/publishing-tools.js";
 import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
@@ -27,7 +28,7 @@ import { Keystore } from "./keys/keystore.js";
 import { KeystoreError } from "./keys/keystore-error.js";
 import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { openLibrary } from "./skills/open-library.js";
@@ -42,17 +43,16 @@ import {
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig(argv, process.env);
-  if (config.mode.kind === "help") return print(usageText);
-  if (config.mode.kind === "version") return print(`ts-coding-agent ${version()}`);
+  if (config.mode.kind === "help") return printLine(usageText);
+  if (config.mode.kind === "version") return printLine(`ts-coding-agent ${version()}`);
 
   const secrets = new SecretSet(collectEnvSecrets(process.env));
   if (config.masterKey) secrets.add(config.masterKey);
   const storePassword = config.storeUrl ? new URL(config.storeUrl).password : "";
   if (storePassword) secrets.add(decodeURIComponent(storePassword));
   const scrub = (text: string) => secrets.scrub(text);
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const fancy = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
-  const term = new Terminal({ stdout: process.stdout, stderr: process.stderr, fancy, secrets });
+  const io = processIo(secrets);
+  const { term, interactive } = io;
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
   if (config.mode.kind === "store") {
     const library = await openLibrary(config, false);
@@ -133,7 +133,11 @@ async function main(argv: string[]): Promise<number> {
     : undefined;
   void toolSync?.start().catch((error: unknown) => logger.warn({ err: error }, "tool sync did not start"));
   const published = toolSync ? new PublishingTools(hub, (name) => void toolSync.pushNow(name)) : hub;
-  const spills = new SpillScrubbingTools(published, { workspaceRoot: config.workspaceDir, scrub, logger });
+  // Without network in the sandbox (docker), install_dependency runs in a networked container of the agent's.
+  const sandboxTools = launcher.installer
+    ? new InstallDependencyTools(published, launcher.installer)
+    : published;
+  const spills = new SpillScrubbingTools(sandboxTools, { workspaceRoot: config.workspaceDir, scrub, logger });
   const tools = new GitGuardTools(spills, gitGuard, logger);
 
   const skills = createSkillServices({
@@ -191,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
       // A task will need the tools: start the sandbox now. A failure is the loop's to report, at its first step.
       void hub.listTools().catch(() => undefined);
       const { task, json } = config.mode;
-      return await runPrintMode({ session, term, task, json, stdout: process.stdout, secrets });
+      return await runPrintMode({ session, term, task, json, stdout: io.output, secrets });
     }
     // What would stop the tools (no access to Docker, no image, a workspace the sandbox cannot write), said
     // before the first prompt rather than at the first turn: under the banner on a terminal, else at once.
@@ -220,8 +224,8 @@ async function main(argv: string[]): Promise<number> {
         ...(keystore ? { keystore } : {}),
         addSecret: (value) => secrets.add(value),
       },
-      input: process.stdin,
-      output: process.stdout,
+      input: io.input,
+      output: io.output,
       interactive,
       banner: banner({
         config,
@@ -250,11 +254,6 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
     .join("\n");
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
-
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
   const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError, StoreError];
@@ -265,7 +264,7 @@ function failure(error: unknown): { code: number; message: string } {
 main(process.argv.slice(2))
   .catch((error: unknown) => {
     const { code, message } = failure(error);
-    process.stderr.write(`agent: ${message}\n`);
+    printFailure(message);
     return code;
   })
   .then(async (code) => {

@@ -3,8 +3,8 @@
 // /reload; the local sandbox is no boundary, so its launcher reports nothing.
 import path from "node:path";
 import { appRoot, type Config, ConfigError } from "./config.js";
-import type { HubLogger } from "./hub/hub-logger.js";
 import { McpConfigError, type McpServerConfig } from "./hub/mcp-config.js";
+import type { Logger } from "./log/logger.js";
 import type { SandboxLauncher } from "./sandbox/launcher.js";
 
 interface Trusted {
@@ -74,7 +74,7 @@ export async function refuseSandboxWritableCommands(
  * Runs a check: its refusal (a ConfigError or McpConfigError) ends the start; a check that could not run
  * (Docker unreachable: then no sandbox runs either) is logged and passes.
  */
-export async function guardTrustBoundary(check: () => Promise<void>, logger: HubLogger): Promise<void> {
+export async function guardTrustBoundary(check: () => Promise<void>, logger: Logger): Promise<void> {
   try {
     await check();
   } catch (error) {

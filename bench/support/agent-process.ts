@@ -9,12 +9,14 @@ import { BenchCheckError } from "./bounded.js";
 export type AgentBuild = "built" | "source";
 
 export const builtAgentMain = join(repoRoot, "agent", "dist", "main.js");
-export const builtToolhostMain = join(repoRoot, "agent", "dist", "toolhost", "main.js");
+export const builtToolhostMain = join(repoRoot, "mcp-servers", "toolhost", "dist", "main.js");
 
-/** Throws with the fix when the built agent is missing. */
+/** Throws with the fix when the built agent or toolhost is missing. */
 export function requireBuild(): void {
   if (!existsSync(builtAgentMain) || !existsSync(builtToolhostMain)) {
-    throw new BenchCheckError(`The built agent is missing at ${builtAgentMain}: run npm run build first.`);
+    throw new BenchCheckError(
+      `The built agent or toolhost is missing (${builtAgentMain}, ${builtToolhostMain}): run npm run build first.`,
+    );
   }
 }
 

@@ -6,8 +6,13 @@ import { ToolHub } from "../../agent/src/hub/tool-hub.js";
 import type { ChatMessage } from "../../agent/src/llm/messages.js";
 import { LocalLauncher } from "../../agent/src/sandbox/local.js";
 import { type Harness, startHarness } from "../loop/harness.js";
+import {
+  type DynamicDirs,
+  makeDirs,
+  PATH_SCHEMA,
+  WORD_COUNT_CODE,
+} from "../mcp-servers/toolhost/dynamic-harness.js";
 import type { RecordedRequest } from "../support/scripted-llm.js";
-import { type DynamicDirs, makeDirs, PATH_SCHEMA, WORD_COUNT_CODE } from "./dynamic-harness.js";
 
 let dirs: DynamicDirs;
 const cleanups: Array<() => Promise<void>> = [];
@@ -114,7 +119,9 @@ describe("create_tool in the agent loop", () => {
     harness.llm.enqueue({ text: "ok" });
     await harness.run("hello");
     expect(await hub.dynamicToolProblems()).toEqual([]);
-    const { writeToolFolder, sha256Of } = await import("../../agent/src/toolhost/dynamic/tool-files.js");
+    const { writeToolFolder, sha256Of } = await import(
+      "../../mcp-servers/toolhost/src/dynamic/tool-files.js"
+    );
     const code = "export default async () => {";
     await writeToolFolder(
       dirs.toolsDir,

@@ -5,10 +5,10 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sha256Of, writeToolFolder } from "../../agent/src/toolhost/dynamic/tool-files.js";
+import { sha256Of, writeToolFolder } from "../../mcp-servers/toolhost/src/dynamic/tool-files.js";
+import { PATH_SCHEMA, WORD_COUNT_CODE } from "../mcp-servers/toolhost/dynamic-harness.js";
 import { agentEnv, runAgent } from "../support/run-agent.js";
 import { ScriptedLlm } from "../support/scripted-llm.js";
-import { PATH_SCHEMA, WORD_COUNT_CODE } from "./dynamic-harness.js";
 
 let llm: ScriptedLlm;
 let root: string;

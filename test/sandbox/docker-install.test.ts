@@ -3,18 +3,19 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { validateInstallRequest } from "@ts-coding-agent/toolhost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
 import { imageInstallCommand } from "../../agent/src/sandbox/image-install-command.js";
-import { installCommand, validateInstallRequest } from "../../agent/src/toolhost/tools/install-dependency.js";
+import { installCommand } from "../../mcp-servers/toolhost/src/tools/install-dependency.js";
 import {
   buildTestImage,
-  connect,
   docker,
   removeDir,
   removeSessions,
   requireDocker,
   sandboxDir,
+  sandboxTools,
   TEST_IMAGE,
   testLauncher,
 } from "./docker-support.js";
@@ -82,7 +83,7 @@ describe("package spec validation", () => {
   });
 });
 
-describe("install_dependency in the docker sandbox", () => {
+describe("install_dependency in the docker sandbox, answered by the launcher's installer through the hub", () => {
   let workspace: string;
   let launcher: DockerLauncher;
 
@@ -114,7 +115,7 @@ describe("install_dependency in the docker sandbox", () => {
   it("returns pip's own error, trimmed, when the registry is unreachable, and leaves no container", async () => {
     workspace = await sandboxDir("install-ws-");
     launcher = testLauncher(workspace, { installNetwork: "none" });
-    const { client, call } = await connect(launcher);
+    const { call, close } = sandboxTools(launcher);
     try {
       const result = await call("install_dependency", { manager: "pip", packages: ["requests==2.32.3"] });
       expect(result.isError).toBe(true);
@@ -125,7 +126,7 @@ describe("install_dependency in the docker sandbox", () => {
       expect(existsSync(join(workspace, ".venv", "bin", "python"))).toBe(true);
       expect(await installContainers(launcher.sessionId)).toBe(0);
     } finally {
-      await client.close();
+      await close();
     }
   });
 
@@ -135,7 +136,7 @@ describe("install_dependency in the docker sandbox", () => {
     const wheels = await sandboxDir("install-wheels-");
     const index = await startWheelIndex(wheels);
     launcher = testLauncher(workspace, { installNetwork: index.network, installAllowUrls: true });
-    const { client, call } = await connect(launcher);
+    const { call, close } = sandboxTools(launcher);
     try {
       const url = `http://${index.host}:8000/e2e_demo-1.0-py3-none-any.whl`;
       const result = await call("install_dependency", { manager: "pip", packages: [url] });
@@ -151,7 +152,7 @@ describe("install_dependency in the docker sandbox", () => {
       expect((await call("shell", { command: ".venv/bin/python -m pip --version" })).text).toMatch(/^pip /);
       expect(await installContainers(launcher.sessionId)).toBe(0);
     } finally {
-      await client.close();
+      await close();
       await index.stop();
       await removeDir(wheels);
     }
@@ -200,7 +201,7 @@ describe("install_dependency in the docker sandbox", () => {
     execFileSync("python3", ["-c", SDIST_SCRIPT, join(workspace, "sdists")]);
     execFileSync("chown", ["-R", "1000:1000", workspace]);
     launcher = testLauncher(workspace, { installNetwork: "none" });
-    const { client, call } = await connect(launcher);
+    const { call, close } = sandboxTools(launcher);
     try {
       const pip = await call("install_dependency", { manager: "pip", packages: ["e2e-demo==1.0"] });
       expect(pip.isError).toBe(true);
@@ -210,14 +211,14 @@ describe("install_dependency in the docker sandbox", () => {
       expect(readdirSync(workspace).filter((name) => name.startsWith("pwned-"))).toEqual([]);
       expect(await installContainers(launcher.sessionId)).toBe(0);
     } finally {
-      await client.close();
+      await close();
     }
   });
 
   it("refuses a bad spec without starting any container", async () => {
     workspace = await sandboxDir("install-ws-");
     launcher = testLauncher(workspace);
-    const { client, call } = await connect(launcher);
+    const { call, close } = sandboxTools(launcher);
     try {
       const result = await call("install_dependency", { manager: "npm", packages: ["lodash; curl evil"] });
       expect(result.isError).toBe(true);
@@ -228,7 +229,7 @@ describe("install_dependency in the docker sandbox", () => {
       expect(await installContainers(launcher.sessionId)).toBe(0);
       expect(existsSync(join(workspace, "node_modules"))).toBe(false);
     } finally {
-      await client.close();
+      await close();
     }
   });
 });

@@ -10,6 +10,9 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import Dockerode from "dockerode";
+import { InstallDependencyTools } from "../../agent/src/hub/install-dependency-tools.js";
+import { ToolHub } from "../../agent/src/hub/tool-hub.js";
+import type { ToolResult } from "../../agent/src/loop/tools.js";
 import { DockerLauncher, type DockerLauncherOptions } from "../../agent/src/sandbox/docker.js";
 import { SESSION_LABEL } from "../../agent/src/sandbox/docker-container-spec.js";
 
@@ -95,6 +98,22 @@ export async function connect(launcher: DockerLauncher): Promise<{
     return { text, isError: result.isError === true };
   };
   return { client, call };
+}
+
+/**
+ * The launcher's tools as the agent composes them (main.ts): a ToolHub over the sandbox, with install_dependency
+ * answered by the launcher's installer. `close` disposes the launcher.
+ */
+export function sandboxTools(launcher: DockerLauncher): {
+  call: (name: string, args: Record<string, unknown>) => Promise<ToolResult>;
+  close: () => Promise<void>;
+} {
+  const hub = new ToolHub({ launcher, servers: [] });
+  const tools = new InstallDependencyTools(hub, launcher.installer);
+  return {
+    call: (name, args) => tools.callTool(name, args, { signal: AbortSignal.timeout(120_000) }),
+    close: () => hub.close(),
+  };
 }
 
 /** Ids of the containers (running or not) labelled with this session. */

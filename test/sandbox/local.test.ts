@@ -1,8 +1,9 @@
 // Tests for the local sandbox launcher: a clean environment, the workspace as cwd, no stray processes, clear
-// errors; and the hub against the real toolhost (agent/src/toolhost/main.ts) launched from source.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+// errors; and the hub against the real toolhost (mcp-servers/toolhost/src/main.ts) launched from source.
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ToolHub } from "../../agent/src/hub/tool-hub.js";
@@ -26,6 +27,18 @@ afterAll(async () => {
   delete process.env.LOCAL_SANDBOX_SECRET;
   await rm(workspace, { recursive: true, force: true });
 });
+
+/** node_modules/@ts-coding-agent/toolhost under root, as npm links a workspace package; returns its directory. */
+async function fakeToolhostPackage(root: string): Promise<string> {
+  const packageDir = join(root, "node_modules/@ts-coding-agent/toolhost");
+  await mkdir(packageDir, { recursive: true });
+  const exports = { ".": "./dist/index.js", "./package.json": "./package.json" };
+  await writeFile(
+    join(packageDir, "package.json"),
+    JSON.stringify({ name: "@ts-coding-agent/toolhost", exports }),
+  );
+  return packageDir;
+}
 
 async function connect(launcher: LocalLauncher): Promise<Client> {
   const handle = await launcher.launch();
@@ -97,7 +110,7 @@ describe("resolveToolhostCommand", () => {
     expect(command).toBe(process.execPath);
     expect(args.slice(0, 2)).toEqual(["--conditions=ts-coding-agent-source", "--import"]);
     expect(args[2]).toMatch(/^file:\/\/.*tsx/);
-    expect(args[3]).toMatch(/agent\/src\/toolhost\/main\.ts$/);
+    expect(args[3]).toMatch(/mcp-servers\/toolhost\/src\/main\.ts$/);
     expect(args.slice(4)).toEqual([
       "--workspace",
       "/w",
@@ -110,15 +123,39 @@ describe("resolveToolhostCommand", () => {
     ]);
   });
 
-  it("asks for a build when the compiled toolhost is missing", () => {
-    const error = (() => {
-      try {
-        resolveToolhostCommand({ workspace: "/w" }, "file:///nonexistent/dist/sandbox/toolhost-command.js");
-      } catch (caught) {
-        return caught;
-      }
-    })();
+  const failure = (moduleUrl: string): unknown => {
+    try {
+      resolveToolhostCommand({ workspace: "/w" }, moduleUrl);
+    } catch (caught) {
+      return caught;
+    }
+  };
+
+  it("runs the built toolhost package with node when the agent is built", async () => {
+    const root = await mkdtemp(join(tmpdir(), "toolhost-built-"));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const packageDir = await fakeToolhostPackage(root);
+    await mkdir(join(packageDir, "dist"));
+    await writeFile(join(packageDir, "dist/main.js"), "");
+    const moduleUrl = pathToFileURL(join(root, "agent/dist/sandbox/toolhost-command.js")).href;
+    const { command, args } = resolveToolhostCommand({ workspace: "/w" }, moduleUrl);
+    expect(command).toBe(process.execPath);
+    expect(args).toEqual([join(await realpath(packageDir), "dist/main.js"), "--workspace", "/w"]);
+  });
+
+  it("asks for a build when the toolhost package is installed but not compiled", async () => {
+    const root = await mkdtemp(join(tmpdir(), "toolhost-unbuilt-"));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    await fakeToolhostPackage(root);
+    const error = failure(pathToFileURL(join(root, "agent/dist/sandbox/toolhost-command.js")).href);
     expect(SandboxError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/toolhost is missing at .*dist\/main\.js; run `npm run build`/);
+  });
+
+  it("names the package and the fix when the toolhost package is not installed", () => {
+    const error = failure("file:///nonexistent/dist/sandbox/toolhost-command.js");
+    expect(SandboxError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("@ts-coding-agent/toolhost is not installed");
     expect((error as Error).message).toContain("npm run build");
   });
 });

@@ -1,6 +1,6 @@
 // A ToolSource over another that runs the git guard after every call, so a hook or a program-running git
 // setting the sandbox planted is undone before anything on the host runs git, and the model is told why.
-import type { HubLogger } from "../hub/hub-logger.js";
+import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { GitGuard } from "./git-guard.js";
 
@@ -8,7 +8,7 @@ export class GitGuardTools implements ToolSource {
   constructor(
     private readonly inner: ToolSource,
     private readonly guard: GitGuard,
-    private readonly logger?: HubLogger,
+    private readonly logger?: Logger,
   ) {}
 
   listTools(signal?: AbortSignal): Promise<ToolSpec[]> {

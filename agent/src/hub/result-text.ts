@@ -1,8 +1,8 @@
 // Maps an MCP tool result (untrusted, possibly huge, possibly binary) to the loop's ToolResult: joined text,
 // one placeholder line per non-text block, structured content as JSON when there is no text, capped size.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { TOOL_RESULT_MAX_CHARS } from "@ts-coding-agent/toolhost";
 import type { ToolResult } from "../loop/tools.js";
-import { TOOL_RESULT_MAX_CHARS } from "../toolhost/result-budget.js";
 
 /** Longest result text handed to the loop (the toolhost's budget too); the middle of a longer one is cut. */
 export const MAX_RESULT_CHARS = TOOL_RESULT_MAX_CHARS;

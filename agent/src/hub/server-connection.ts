@@ -7,11 +7,11 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { callMcpTool } from "./call-mcp-tool.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
-import type { HubLogger } from "./hub-logger.js";
 import type { OpenedTransport } from "./server-transport.js";
 import {
   convertTools,
@@ -47,7 +47,7 @@ export interface ServerConnectionOptions {
   /** First line of the next tool result after a lost connection was re-established. */
   restartNotice: (reason: string) => string;
   /** Where events go. */
-  logger: HubLogger;
+  logger: Logger;
 }
 
 const CLIENT_INFO = { name: "ts-coding-agent", version: "0.1.0" };

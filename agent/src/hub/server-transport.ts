@@ -2,8 +2,8 @@
 // environment holds only PATH, HOME, LANG and the entry's own `env`, never the agent's secrets.
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Logger } from "../log/logger.js";
 import { ChildProcessTransport, minimalEnvironment } from "../sandbox/child-process-transport.js";
-import type { HubLogger } from "./hub-logger.js";
 import type { McpServerConfig } from "./mcp-config.js";
 
 /** A fresh, not yet started transport to the server. */
@@ -15,7 +15,7 @@ export interface OpenedTransport {
 }
 
 /** A new, unstarted transport to `server`. */
-export function openServerTransport(server: McpServerConfig, logger: HubLogger): OpenedTransport {
+export function openServerTransport(server: McpServerConfig, logger: Logger): OpenedTransport {
   switch (server.transport) {
     case "http":
       return {

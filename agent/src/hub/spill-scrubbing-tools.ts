@@ -2,11 +2,11 @@
 // output of a long command) on the agent's side: the toolhost cannot, since no secret may enter the sandbox.
 import { constants, promises as fs } from "node:fs";
 import { writeFileAtomic } from "../keys/atomic-write.js";
+import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import { openPinnedDirectory } from "../pinned-directory.js";
-import type { HubLogger } from "./hub-logger.js";
 
-/** The spill files the toolhost names in a result (toolhost/tools/shell.ts writes them there). */
+/** The spill files the toolhost names in a result (the toolhost's tools/shell.ts writes them there). */
 const SPILL_REFERENCE = /\.agent\/logs\/(shell-[\w.-]{1,120}\.log)\b/g;
 /** Larger spill files are not rewritten (the toolhost caps them at 64 MiB). */
 const MAX_SCRUB_BYTES = 64 * 1024 * 1024;
@@ -16,7 +16,7 @@ export interface SpillScrubbingOptions {
   workspaceRoot: string;
   /** The session's scrubber. */
   scrub: (text: string) => string;
-  logger?: HubLogger;
+  logger?: Logger;
 }
 
 export class SpillScrubbingTools implements ToolSource {

@@ -1,11 +1,12 @@
 // The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
+
+import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "@ts-coding-agent/toolhost";
+import { type Logger, silentLogger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
-import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "../toolhost/dynamic/status.js";
 import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
-import { type HubLogger, silentLogger } from "./hub-logger.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
 import { ServerConnection } from "./server-connection.js";
 import { openServerTransport } from "./server-transport.js";
@@ -18,7 +19,7 @@ export interface ToolHubOptions {
   /** Servers from mcp.json (see loadMcpConfig). */
   servers: McpServerConfig[];
   /** Where the hub logs; it never prints. */
-  logger?: HubLogger;
+  logger?: Logger;
   /** The toolhost's longest shell timeout; the toolhost's call timeout is 120 s more. Default 600 s. */
   shellMaxTimeoutMs?: number;
   /** Toolhost call timeout without progress. Default 120 s + shellMaxTimeoutMs. */
@@ -45,7 +46,7 @@ function sandboxNotice(reason: string): string {
 }
 
 export class ToolHub implements ToolSource {
-  private readonly logger: HubLogger;
+  private readonly logger: Logger;
   private readonly toolhost: ServerConnection | undefined;
   private servers: ServerConnection[] = [];
   private serverConfigs = new Map<string, string>();

@@ -7,46 +7,10 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, w
 import { join } from "node:path";
 import type { ChatMessage, Usage } from "../llm/messages.js";
 import type { ConversationSummary } from "./conversation-summary.js";
+import type { SessionLine } from "./session-line.js";
 import { type ConversationState, SessionReplay, type TurnStart } from "./session-replay.js";
 
 export const SESSION_FORMAT = "ts-coding-agent/session";
-
-export type SessionLine =
-  | {
-      type: "session";
-      format: string;
-      version: 1;
-      id: string;
-      createdAt: string;
-      workspace: string;
-      provider: string;
-      model: string;
-    }
-  | { type: "message"; at: string; message: ChatMessage; usage?: Usage }
-  | { type: "clear"; at: string }
-  /** The history after a compaction: the summary (null if none) and the messages kept verbatim. */
-  | {
-      type: "compaction";
-      at: string;
-      outcome: "summarised" | "dropped";
-      summary: ConversationSummary | null;
-      messages: ChatMessage[];
-      removed: number;
-    }
-  /** A turn starts (before its user message). */
-  | { type: "turn"; at: string; turn: number }
-  /** The workspace checkpoint taken before `turn` (written when the snapshot is done). */
-  | { type: "checkpoint"; at: string; turn: number; commit: string }
-  /** The conversation went back to how it was before turn `toTurn` (/undo, /rewind). */
-  | { type: "rewind"; at: string; toTurn: number }
-  | {
-      type: "skill_run";
-      at: string;
-      skill: string;
-      args: Record<string, unknown>;
-      durationMs: number;
-      outcome: string;
-    };
 
 export class SessionNotFoundError extends Error {
   override readonly name = "SessionNotFoundError";

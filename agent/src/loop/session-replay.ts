@@ -3,7 +3,7 @@
 // applies every line it writes, and --resume applies the file's, so both reach the same state.
 import type { ChatMessage } from "../llm/messages.js";
 import type { ConversationSummary } from "./conversation-summary.js";
-import type { SessionLine } from "./session-log.js";
+import type { SessionLine } from "./session-line.js";
 
 /** What the model is sent from: the summary at the head and the messages after it. */
 export interface ConversationState {

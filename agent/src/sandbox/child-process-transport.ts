@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
+import { type Logger, silentLogger } from "../log/logger.js";
 import { deliverJsonRpcLines } from "./json-rpc-lines.js";
 import { SandboxError } from "./launcher.js";
 
@@ -26,7 +26,7 @@ export interface ChildProcessTransportOptions {
   /** Name used in messages ("toolhost", "server \"fs\""). */
   label: string;
   /** Receives the child's stderr lines at debug level. */
-  logger?: HubLogger;
+  logger?: Logger;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Picks the sandbox launcher the configuration asks for: a local child process or a Docker container.
 import type { Config } from "../config.js";
-import type { HubLogger } from "../hub/hub-logger.js";
+import type { Logger } from "../log/logger.js";
 import type { SandboxLauncher } from "./launcher.js";
 import { LocalLauncher } from "./local.js";
 
@@ -12,7 +12,7 @@ export interface CreateLauncherOptions {
 /** Async so dockerode (~0.25 s to load) is imported only when the docker sandbox is asked for. */
 export async function createLauncher(
   config: Config,
-  logger: HubLogger,
+  logger: Logger,
   options: CreateLauncherOptions = {},
 ): Promise<SandboxLauncher> {
   const flags = {

@@ -21,7 +21,7 @@ export const SANDBOX_WORKSPACE = "/workspace";
 export const SANDBOX_DYNAMIC_TOOLS = "/dynamic-tools";
 export const SANDBOX_HOME = "/home/sandbox";
 /** The toolhost's entry in the agent image (Dockerfile). */
-export const TOOLHOST_ENTRY = "/app/agent/dist/toolhost/main.js";
+export const TOOLHOST_ENTRY = "/app/mcp-servers/toolhost/dist/main.js";
 
 /** Resource limits, from config.sandbox. */
 export interface SandboxLimits {

@@ -1,29 +1,24 @@
 // install_dependency for the docker sandbox: the sandbox has no network, so the agent answers the call itself
-// and runs the image's installer in a short-lived container of the same image, as hardened, on a network that
-// can reach registries; nothing from the workspace executes there (image-install-command.ts).
+// (the hub's InstallDependencyTools routes it here) and runs the image's installer in a short-lived container
+// of the same image, as hardened, on a network that can reach registries; nothing from the workspace executes
+// there (image-install-command.ts).
 import { Writable } from "node:stream";
 import {
-  isJSONRPCNotification,
-  isJSONRPCRequest,
-  type JSONRPCMessage,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
-import type Dockerode from "dockerode";
-import { z } from "zod";
-import { ToolInputError } from "../toolhost/tool-descriptor.js";
-import {
   describeInstall,
+  INSTALL_DEPENDENCY_TOOL,
   type InstallRun,
   installInputShape,
+  ToolInputError,
   validateInstallRequest,
-} from "../toolhost/tools/install-dependency.js";
+} from "@ts-coding-agent/toolhost";
+import type Dockerode from "dockerode";
+import { z } from "zod";
 import type { SandboxContainerOptions } from "./docker-container-spec.js";
 import { sandboxContainerSpec } from "./docker-container-spec.js";
-import type { MessageInterceptor } from "./docker-transport.js";
 import { imageInstallCommand } from "./image-install-command.js";
+import type { DependencyInstaller, InstallAnswer } from "./launcher.js";
 
 const OUTPUT_KEEP_CHARS = 64 * 1024;
-const INSTALL_TOOL = "install_dependency";
 
 /** What an install container shares with the toolhost container, and what differs. */
 export type InstallContainerOptions = Omit<SandboxContainerOptions, "role" | "cmd" | "name" | "network"> & {
@@ -109,54 +104,31 @@ export async function runInstallContainer(
 
 const argsSchema = z.object(installInputShape);
 
-function result(id: RequestId, text: string, isError: boolean): JSONRPCMessage {
-  return { jsonrpc: "2.0", id, result: { content: [{ type: "text", text }], isError } };
-}
-
-/** Takes tools/call install_dependency (and its cancellation) off the wire and answers it from the agent's side. */
-export function createInstallInterceptor(
+/** The docker sandbox's installer: validates the call like the toolhost would, then `run`s the image's argv. */
+export function createDockerInstaller(
   run: (argv: string[], signal: AbortSignal) => Promise<InstallRun>,
   allowUrls: boolean,
-): MessageInterceptor {
-  const active = new Map<RequestId, AbortController>();
+): DependencyInstaller {
   return {
-    handle(message, reply) {
-      if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
-        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
-        const controller = id === undefined ? undefined : active.get(id);
-        controller?.abort();
-        return controller !== undefined;
+    async install(args, signal): Promise<InstallAnswer> {
+      const parsed = argsSchema.safeParse(args);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map(
+          (issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`,
+        );
+        return {
+          text: `Invalid arguments for ${INSTALL_DEPENDENCY_TOOL}: ${issues.join("; ")}`,
+          isError: true,
+        };
       }
-      if (!isJSONRPCRequest(message) || message.method !== "tools/call") return false;
-      const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
-      if (params?.name !== INSTALL_TOOL) return false;
-      const controller = new AbortController();
-      active.set(message.id, controller);
-      void answer(params.arguments, controller.signal)
-        .then((answerText) => reply(result(message.id, answerText.text, answerText.isError)))
-        .finally(() => active.delete(message.id));
-      return true;
-    },
-    stop() {
-      for (const controller of active.values()) controller.abort();
+      try {
+        const request = validateInstallRequest(parsed.data.manager, parsed.data.packages, { allowUrls });
+        const outcome = describeInstall(request, await run(imageInstallCommand(request), signal));
+        return { text: outcome.text, isError: outcome.isError === true };
+      } catch (error) {
+        if (ToolInputError.isInstance(error)) return { text: error.message, isError: true };
+        return { text: `${INSTALL_DEPENDENCY_TOOL} failed unexpectedly: ${String(error)}`, isError: true };
+      }
     },
   };
-
-  async function answer(rawArgs: unknown, signal: AbortSignal): Promise<{ text: string; isError: boolean }> {
-    const parsed = argsSchema.safeParse(rawArgs ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`,
-      );
-      return { text: `Invalid arguments for ${INSTALL_TOOL}: ${issues.join("; ")}`, isError: true };
-    }
-    try {
-      const request = validateInstallRequest(parsed.data.manager, parsed.data.packages, { allowUrls });
-      const outcome = describeInstall(request, await run(imageInstallCommand(request), signal));
-      return { text: outcome.text, isError: outcome.isError === true };
-    } catch (error) {
-      if (ToolInputError.isInstance(error)) return { text: error.message, isError: true };
-      return { text: `${INSTALL_TOOL} failed unexpectedly: ${String(error)}`, isError: true };
-    }
-  }
 }

@@ -1,8 +1,8 @@
 // Removes sandbox containers that an agent which is gone left behind (it crashed or was killed). An owner is
 // judged by its per-process labels, never by hostname or bare pid, so a concurrent agent's sandbox is never touched.
 import type Dockerode from "dockerode";
-import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
 import { processGone } from "../keys/process-identity.js";
+import { type Logger, silentLogger } from "../log/logger.js";
 import {
   OWNER_CONTAINER_LABEL,
   OWNER_LABEL,
@@ -18,7 +18,7 @@ const EXITED_GRACE_MS = 60_000;
 const CREATED_GRACE_MS = 10 * 60_000;
 
 export interface StaleCleanupOptions {
-  logger?: HubLogger;
+  logger?: Logger;
   /** Stopped this long with an owner that cannot be checked: left behind. Default 60 s. */
   exitedGraceMs?: number;
   /** Only containers carrying all these labels (`key=value`) are considered; default all sandboxes. */

@@ -5,7 +5,7 @@ import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/s
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type Dockerode from "dockerode";
-import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
+import { type Logger, silentLogger } from "../log/logger.js";
 import { describeContainerEnd, isNotFound } from "./docker-errors.js";
 import { deliverJsonRpcLines } from "./json-rpc-lines.js";
 import { SandboxError } from "./launcher.js";
@@ -17,23 +17,13 @@ const END_CALL_TIMEOUT_MS = 10_000;
 /** How much of the toolhost's stderr is kept to explain an exit. */
 const STDERR_TAIL_CHARS = 2_000;
 
-/** Answers some requests on the agent's side instead of the container's (install_dependency). */
-export interface MessageInterceptor {
-  /** Returns true when it took the message; `reply` delivers its answers as if the container sent them. */
-  handle: (message: JSONRPCMessage, reply: (message: JSONRPCMessage) => void) => boolean;
-  /** Stops whatever it is still doing; called on close. Must not throw. */
-  stop: () => void;
-}
-
 export interface ContainerTransportOptions {
   /** A created, not yet started container whose main process speaks MCP on stdio. */
   container: Dockerode.Container;
   /** "the sandbox container tca-sandbox-..." for messages. */
   label: string;
   /** Receives the container's stderr lines at debug level. */
-  logger?: HubLogger;
-  /** Requests answered on the agent's side. */
-  interceptor?: MessageInterceptor;
+  logger?: Logger;
   /** Called once the container is gone (removed), whichever way it ended. */
   onRemoved?: () => void;
 }
@@ -117,8 +107,6 @@ export class ContainerTransport implements Transport {
       throw new Error(`${await this.endReason} and is not connected`);
     }
     if (!stream || this.closing || this.ended) throw new Error(`${this.options.label}: not connected`);
-    const interceptor = this.options.interceptor;
-    if (interceptor?.handle(message, (answer) => this.onmessage?.(answer))) return;
     if (!stream.write(serializeMessage(message))) {
       await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
     }
@@ -131,7 +119,6 @@ export class ContainerTransport implements Transport {
       return;
     }
     this.closing = true;
-    this.options.interceptor?.stop();
     const stream = this.stream;
     if (!stream) {
       await this.remove();
@@ -151,7 +138,6 @@ export class ContainerTransport implements Transport {
 
   /** The attach stream ended: the container stopped (or the daemon went away). */
   private async finish(): Promise<void> {
-    this.options.interceptor?.stop();
     if (!this.closing) {
       this.endReason = this.describeEnd();
       const reason = await this.endReason;

@@ -2,11 +2,13 @@
 // its main process with MCP over the attached stdio; only the workspace and dynamic-tools directories are mounted.
 import { randomBytes } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
+import type { InstallRun } from "@ts-coding-agent/toolhost";
 import Dockerode from "dockerode";
-import { type HubLogger, silentLogger } from "../hub/hub-logger.js";
+import { type Logger, silentLogger } from "../log/logger.js";
 import {
   SANDBOX_DYNAMIC_TOOLS,
   SANDBOX_WORKSPACE,
+  type SandboxContainerOptions,
   type SandboxLimits,
   sandboxContainerSpec,
   TOOLHOST_ENTRY,
@@ -14,11 +16,16 @@ import {
 import { dockerFailure } from "./docker-errors.js";
 import { forgetAtExit, removeAtExit } from "./docker-exit-hook.js";
 import { type AgentPlace, detectAgentPlace, resolveBindSources } from "./docker-host-paths.js";
-import { createInstallInterceptor, runInstallContainer } from "./docker-install.js";
+import { createDockerInstaller, runInstallContainer } from "./docker-install.js";
 import { DockerNodeProgramRunner } from "./docker-node-program.js";
 import { removeStaleSandboxes } from "./docker-stale.js";
 import { ContainerTransport } from "./docker-transport.js";
-import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
+import {
+  type DependencyInstaller,
+  SandboxError,
+  type SandboxHandle,
+  type SandboxLauncher,
+} from "./launcher.js";
 import { type OwnerIdentity, ownIdentity } from "./owner-identity.js";
 import { sandboxCanWrite } from "./sandbox-writable.js";
 import { workspaceAccessProblem } from "./workspace-access.js";
@@ -61,24 +68,28 @@ export interface DockerLauncherOptions {
   /** Who owns the containers (labels); this process when absent. */
   owner?: OwnerIdentity;
   /** Receives events and the toolhost's stderr at debug level. */
-  logger?: HubLogger;
+  logger?: Logger;
 }
 
 export class DockerLauncher implements SandboxLauncher {
   readonly kind = "docker" as const;
   readonly programs: DockerNodeProgramRunner;
+  /** install_dependency in a networked install container (the sandbox itself has no network). */
+  readonly installer: DependencyInstaller;
   /** Labels and names of this launcher's containers use it. */
   readonly sessionId: string;
   private readonly docker: Dockerode;
   private readonly place: AgentPlace;
   private readonly owner: OwnerIdentity;
-  private readonly logger: HubLogger;
+  private readonly logger: Logger;
   private current: ContainerTransport | undefined;
   private currentId: string | undefined;
   private stale: Promise<number> | undefined;
   private sources: Promise<string[]> | undefined;
   private launches = 0;
   private socketPath: string | undefined;
+  /** Aborted by dispose(): installs end with the sandbox they install for. */
+  private installs = new AbortController();
 
   constructor(private readonly options: DockerLauncherOptions) {
     this.docker = options.docker ?? new Dockerode();
@@ -94,6 +105,10 @@ export class DockerLauncher implements SandboxLauncher {
       limits: options.limits,
       failure: (error, doing) => this.failure(error, doing),
     });
+    this.installer = createDockerInstaller(
+      (argv, signal) => this.runInstall(argv, signal),
+      options.installAllowUrls,
+    );
     // Without DOCKER_HOST dockerode picks the socket on first use (the user's Docker Desktop one, or
     // /var/run/docker.sock); error messages name the one it picked.
     const modem = this.docker.modem as { getSocketPath?: () => unknown };
@@ -117,21 +132,10 @@ export class DockerLauncher implements SandboxLauncher {
   }
 
   async launch(): Promise<SandboxHandle> {
-    await this.dispose();
+    await this.stopToolhost();
     await this.removeStale();
-    const [workspace, dynamicTools] = await this.bindSources();
-    if (workspace === undefined) throw new SandboxError("Docker sandbox: no workspace to mount.");
-    const user = await this.sandboxUser();
+    const common = await this.containerBase();
     const name = `tca-sandbox-${this.sessionId}-${++this.launches}`;
-    const common = {
-      image: this.options.image,
-      sessionId: this.sessionId,
-      owner: this.owner,
-      ownerPid: process.pid,
-      mounts: { workspace, ...(dynamicTools === undefined ? {} : { dynamicTools }) },
-      user,
-      limits: this.options.limits,
-    };
     const spec = sandboxContainerSpec({
       ...common,
       role: "toolhost",
@@ -146,29 +150,11 @@ export class DockerLauncher implements SandboxLauncher {
       throw this.failure(error, "creating the sandbox container");
     }
     const id = container.id;
-    const installNetwork =
-      this.options.network === "none" ? this.options.installNetwork : this.options.network;
-    const interceptor = createInstallInterceptor(
-      (argv, signal) =>
-        runInstallContainer(
-          this.docker,
-          {
-            ...common,
-            network: installNetwork,
-            timeoutSeconds: this.options.shellMaxTimeoutSeconds ?? 600,
-            allowUrls: this.options.installAllowUrls,
-          },
-          argv,
-          signal,
-        ),
-      this.options.installAllowUrls,
-    );
     const socketPath = (this.docker.modem as { socketPath?: unknown }).socketPath;
     const transport = new ContainerTransport({
       container,
       label: `the sandbox container ${name}`,
       logger: this.logger,
-      interceptor,
       onRemoved: () => {
         forgetAtExit(id);
         if (this.currentId === id) this.currentId = undefined;
@@ -214,7 +200,15 @@ export class DockerLauncher implements SandboxLauncher {
     return problems;
   }
 
+  /** Stops the toolhost and any install still running. */
   async dispose(): Promise<void> {
+    this.installs.abort();
+    this.installs = new AbortController();
+    await this.stopToolhost();
+  }
+
+  /** Stops the toolhost container; installs go on (a relaunch after a crash must not cancel them). */
+  private async stopToolhost(): Promise<void> {
     const transport = this.current;
     this.current = undefined;
     await transport?.close().catch(() => undefined);
@@ -227,6 +221,46 @@ export class DockerLauncher implements SandboxLauncher {
     } catch (error) {
       throw this.failure(error, "inspecting the agent's own container");
     }
+  }
+
+  /** What the toolhost and install containers share: image, labels, mounts, user and limits. */
+  private async containerBase(): Promise<Omit<SandboxContainerOptions, "role" | "cmd" | "name" | "network">> {
+    const [workspace, dynamicTools] = await this.bindSources();
+    if (workspace === undefined) throw new SandboxError("Docker sandbox: no workspace to mount.");
+    return {
+      image: this.options.image,
+      sessionId: this.sessionId,
+      owner: this.owner,
+      ownerPid: process.pid,
+      mounts: { workspace, ...(dynamicTools === undefined ? {} : { dynamicTools }) },
+      user: await this.sandboxUser(),
+      limits: this.options.limits,
+    };
+  }
+
+  /**
+   * Runs an install's argv in a fresh install container on a network that reaches registries (the sandbox's
+   * own when it has one); stopped by `signal` or by dispose(). Never throws.
+   */
+  private async runInstall(argv: string[], signal: AbortSignal): Promise<InstallRun> {
+    let base: Awaited<ReturnType<DockerLauncher["containerBase"]>>;
+    try {
+      base = await this.containerBase();
+    } catch (error) {
+      return {
+        exitCode: null,
+        output: "",
+        failure: this.failure(error, "preparing the install container").message,
+      };
+    }
+    const network = this.options.network === "none" ? this.options.installNetwork : this.options.network;
+    const options = {
+      ...base,
+      network,
+      timeoutSeconds: this.options.shellMaxTimeoutSeconds ?? 600,
+      allowUrls: this.options.installAllowUrls,
+    };
+    return runInstallContainer(this.docker, options, argv, AbortSignal.any([signal, this.installs.signal]));
   }
 
   private toolhostFlags(): string[] {

@@ -1,13 +1,7 @@
 // The argv of install_dependency in its networked install container: only the image's own installers run, and
 // nothing the model can write (the workspace's .venv/bin/pip, .pth files, pip.conf, .npmrc's git) executes.
+import type { InstallRequest } from "@ts-coding-agent/toolhost";
 import { SANDBOX_WORKSPACE } from "./docker-container-spec.js";
-
-/** A validated install (the toolhost's InstallRequest, by shape: the sandbox does not import the toolhost). */
-export interface ImageInstallRequest {
-  manager: "pip" | "npm";
-  /** Specs already validated: each is safe as one argument. */
-  packages: readonly string[];
-}
 
 /** The image's interpreter and installers, by absolute path (PATH is ours too, but this says it). */
 const PYTHON = "/usr/bin/python3";
@@ -44,7 +38,7 @@ runpy.run_module("pip", run_name="__main__", alter_sys=True)
  * scripts are the model's code) and git pinned over any `git=` in the workspace's .npmrc. Specs travel as
  * "$@", never inside the script text.
  */
-export function imageInstallCommand(request: ImageInstallRequest): string[] {
+export function imageInstallCommand(request: InstallRequest): string[] {
   switch (request.manager) {
     case "pip": {
       const venv = `${SANDBOX_WORKSPACE}/.venv`;

@@ -13,10 +13,31 @@ export interface SandboxHandle {
   description: string;
 }
 
+/** What the model reads after an install_dependency call. */
+export interface InstallAnswer {
+  text: string;
+  isError: boolean;
+}
+
+/** Runs install_dependency outside the sandbox, for a sandbox that cannot reach a registry itself. */
+export interface DependencyInstaller {
+  /**
+   * Validates `args` (install_dependency's arguments) and installs into the workspace. Never throws: bad
+   * arguments, a refused spec, a failed or cancelled (`signal`) install are answers with `isError`.
+   */
+  install(args: Record<string, unknown>, signal: AbortSignal): Promise<InstallAnswer>;
+}
+
 export interface SandboxLauncher {
   readonly kind: SandboxKind;
   /** Runs isolated node programs (skills) next to the sandbox: their own container, or a local process. */
   readonly programs: NodeProgramRunner;
+  /**
+   * Answers install_dependency on the agent's side (docker: the sandbox has no network, so a networked install
+   * container of the same image does it); absent when the toolhost installs by itself (local). The hub's
+   * InstallDependencyTools routes the calls here.
+   */
+  readonly installer?: DependencyInstaller;
   /**
    * Starts a fresh toolhost (the previous one, if any, is stopped first). Throws a `SandboxError` with an
    * actionable message when it cannot (image missing, docker socket unreachable, toolhost not built).

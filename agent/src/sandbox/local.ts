@@ -2,7 +2,7 @@
 // It is no security boundary; it only keeps secrets out (an environment built from scratch) and no strays.
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
-import type { HubLogger } from "../hub/hub-logger.js";
+import type { Logger } from "../log/logger.js";
 import { ChildProcessTransport, minimalEnvironment } from "./child-process-transport.js";
 import { SandboxError, type SandboxHandle, type SandboxLauncher } from "./launcher.js";
 import { LocalNodeProgramRunner } from "./local-node-program.js";
@@ -13,7 +13,7 @@ export interface LocalLauncherOptions extends ToolhostFlags {
   /** Runs this instead of the toolhost next to the agent's code (tests, a custom toolhost). */
   command?: ToolhostCommand;
   /** Receives the toolhost's stderr at debug level. */
-  logger?: HubLogger;
+  logger?: Logger;
 }
 
 export class LocalLauncher implements SandboxLauncher {

@@ -1,6 +1,6 @@
 // The flags that put a node program under Node's permission model on the node running here (Node 20's
 // experimental flag, Node 24's stable one) and switch off what the model does not cover (node:sqlite).
-// The toolhost has its own copy (toolhost/dynamic/sandbox-node.ts): it is a separate server.
+// The toolhost has its own copy (mcp-servers/toolhost/src/dynamic/sandbox-node.ts): it is a separate server.
 
 /** `--permission` on Node ≥ 22.13 and 23.5, `--experimental-permission` on Node 20. */
 export function permissionFlag(

@@ -1,9 +1,13 @@
-// Which command starts the toolhost on this machine: from source (tests, `npm run agent`) through tsx, or
-// the built JavaScript in dist/. Paths are absolute because the child's cwd may be the workspace.
+// Which command starts the toolhost (the @ts-coding-agent/toolhost package) on this machine: its source through
+// tsx when the agent runs from source (tests, `npm run agent`), else its built dist/main.js. Paths are absolute
+// because the child's cwd may be the workspace.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { SandboxError } from "./launcher.js";
+
+const TOOLHOST_PACKAGE = "@ts-coding-agent/toolhost";
 
 /** A program and its arguments. */
 export interface ToolhostCommand {
@@ -36,16 +40,31 @@ function toolhostFlags(flags: ToolhostFlags): string[] {
   return args;
 }
 
+/** The toolhost package's directory as Node resolves it from `moduleUrl`; undefined when it is not installed. */
+function toolhostPackageDir(moduleUrl: string): string | undefined {
+  try {
+    return dirname(createRequire(moduleUrl).resolve(`${TOOLHOST_PACKAGE}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The command for the toolhost next to this module: `src/toolhost/main.ts` via tsx when this module is
- * TypeScript, else `dist/toolhost/main.js`. Throws SandboxError when that file does not exist.
+ * The command for the toolhost package installed beside the agent: `src/main.ts` via tsx when this module is
+ * TypeScript, else `dist/main.js`. Throws SandboxError when the package or that file is missing.
  */
 export function resolveToolhostCommand(
   flags: ToolhostFlags,
   moduleUrl: string = import.meta.url,
 ): ToolhostCommand {
   const fromSource = moduleUrl.endsWith(".ts");
-  const entry = fileURLToPath(new URL(`../toolhost/main.${fromSource ? "ts" : "js"}`, moduleUrl));
+  const packageDir = toolhostPackageDir(moduleUrl);
+  if (packageDir === undefined) {
+    throw new SandboxError(
+      `The toolhost package ${TOOLHOST_PACKAGE} is not installed beside the agent; run \`npm ci\` and \`npm run build\`, or use --sandbox docker.`,
+    );
+  }
+  const entry = join(packageDir, fromSource ? "src/main.ts" : "dist/main.js");
   if (!existsSync(entry)) {
     const fix = fromSource ? "check out the full source tree" : "run `npm run build`";
     throw new SandboxError(`The toolhost is missing at ${entry}; ${fix}, or use --sandbox docker.`);

@@ -2,7 +2,7 @@
 // the REPL can say at start whose the folder is and how to fix it (a root-owned ./workspace is the usual case).
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
-import { describeOwner } from "../toolhost/permission-denied.js";
+import { describeOwner } from "@ts-coding-agent/toolhost";
 
 /** A uid and gid pair. */
 export interface UserIds {

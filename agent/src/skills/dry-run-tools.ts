@@ -1,8 +1,8 @@
 // The tools a skill sees in a dry run: reads pass through, write_file and edit_file change an in-memory overlay
 // (later reads see it), and everything else is refused, so a dry run can show its diff and write nothing.
 import { posix } from "node:path";
+import { unifiedDiff } from "@ts-coding-agent/toolhost";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
-import { unifiedDiff } from "../toolhost/text-diff.js";
 
 /** Tools that only read and so run for real in a dry run. */
 const READ_ONLY = new Set(["read_file", "list_files"]);

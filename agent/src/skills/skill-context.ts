@@ -1,11 +1,12 @@
 // Builds the ctx a skill's run() gets: tools restricted to allowed_tools, the session's current model for
 // one-shot requests and nested agent loops (same step cap and guards), a logger, the dry-run flag and a signal.
+
+import { unifiedDiff } from "@ts-coding-agent/toolhost";
 import type { ChatModel } from "../llm/client.js";
 import type { ChatMessage } from "../llm/messages.js";
 import { AgentLoop, parseArguments } from "../loop/agent-loop.js";
 import { History } from "../loop/history.js";
 import type { ToolSource } from "../loop/tools.js";
-import { unifiedDiff } from "../toolhost/text-diff.js";
 import { RestrictedTools } from "./restricted-tools.js";
 import { compareTestRuns, detectTestCommand, runTests } from "./run-tests.js";
 import type {

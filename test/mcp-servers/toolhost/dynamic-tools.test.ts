@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Of } from "../../agent/src/toolhost/dynamic/tool-files.js";
+import { sha256Of } from "../../../mcp-servers/toolhost/src/dynamic/tool-files.js";
 import {
   type DynamicDirs,
   type DynamicHost,
@@ -11,7 +11,7 @@ import {
   PATH_SCHEMA,
   startHost,
   WORD_COUNT_CODE,
-} from "../dynamic/dynamic-harness.js";
+} from "./dynamic-harness.js";
 
 let dirs: DynamicDirs;
 let host: DynamicHost;

@@ -10,10 +10,10 @@ import {
   DYNAMIC_TOOLS_STATUS_URI,
   type DynamicToolsStatus,
   dynamicToolsStatusSchema,
-} from "../../agent/src/toolhost/dynamic/status.js";
-import { createToolhost, type Toolhost } from "../../agent/src/toolhost/server.js";
-import { Workspace } from "../../agent/src/toolhost/workspace.js";
-import { type CallOutcome, textOf } from "../toolhost/toolhost-harness.js";
+} from "../../../mcp-servers/toolhost/src/dynamic/status.js";
+import { createToolhost, type Toolhost } from "../../../mcp-servers/toolhost/src/server.js";
+import { Workspace } from "../../../mcp-servers/toolhost/src/workspace.js";
+import { type CallOutcome, textOf } from "./toolhost-harness.js";
 
 /** A secret the tools must never see: in the toolhost's environment and in a keystore outside the workspace. */
 export const SECRET = "sk-live-dynamic-tool-secret-0123456789";

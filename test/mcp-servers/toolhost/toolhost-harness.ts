@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { createToolhost, type Toolhost } from "../../agent/src/toolhost/server.js";
-import { Workspace } from "../../agent/src/toolhost/workspace.js";
+import { createToolhost, type Toolhost } from "../../../mcp-servers/toolhost/src/server.js";
+import { Workspace } from "../../../mcp-servers/toolhost/src/workspace.js";
 
 /** The toolhost's entry point, run from source in spawned-process tests. */
-export const MAIN_TS = path.resolve(import.meta.dirname, "../../agent/src/toolhost/main.ts");
+export const MAIN_TS = path.resolve(import.meta.dirname, "../../../mcp-servers/toolhost/src/main.ts");
 
 /** A tool result as the tests look at it. */
 export interface CallOutcome {

@@ -1,7 +1,9 @@
 // A dynamic tool's `parameters`: checked to be a JSON Schema object (draft-07 meta-schema, `type: "object"`
 // with `properties`, compilable), and compiled into a validator whose errors name the offending field.
 import type { Ajv, ErrorObject } from "ajv";
-import type { JsonSchema } from "../../loop/tools.js";
+
+/** A JSON Schema object (`type: "object"` with `properties`), as a tool's `parameters`. */
+export type JsonSchema = Record<string, unknown>;
 
 /** Largest `parameters` schema (as JSON); the hub drops tools whose schema is over 20,000 characters. */
 export const MAX_PARAMETERS_CHARS = 16_000;

@@ -3,13 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type DynamicDirs,
-  type DynamicHost,
-  makeDirs,
-  SECRET,
-  startHost,
-} from "../dynamic/dynamic-harness.js";
+import { type DynamicDirs, type DynamicHost, makeDirs, SECRET, startHost } from "./dynamic-harness.js";
 import { eventually, liveProcessesWith } from "./toolhost-harness.js";
 
 const NO_ARGS = { type: "object", properties: {} };

@@ -4,8 +4,8 @@ import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/typ
 import { encode } from "gpt-tokenizer";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { z } from "zod";
-import { toLlmParameters } from "../../agent/src/hub/tool-names.js";
-import { parseToolhostArgs, UsageError } from "../../agent/src/toolhost/cli-args.js";
+import { toLlmParameters } from "../../../agent/src/hub/tool-names.js";
+import { parseToolhostArgs, UsageError } from "../../../mcp-servers/toolhost/src/cli-args.js";
 import { type InProcessToolhost, makeSandbox, type Sandbox, startInProcess } from "./toolhost-harness.js";
 
 let sandbox: Sandbox;

@@ -3,7 +3,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sha256Of, writeToolFolder } from "../../agent/src/toolhost/dynamic/tool-files.js";
+import { sha256Of, writeToolFolder } from "../../../mcp-servers/toolhost/src/dynamic/tool-files.js";
 import {
   type DynamicDirs,
   type DynamicHost,

@@ -7,7 +7,6 @@ import path from "node:path";
 import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { JsonSchema } from "../../loop/tools.js";
 import type { ProcessGroups } from "../process-groups.js";
 import { ToolInputError, type ToolOutcome } from "../tool-descriptor.js";
 import { compileToolCode } from "./compile-tool.js";
@@ -15,6 +14,7 @@ import {
   type ArgumentValidator,
   checkParametersSchema,
   createArgumentValidator,
+  type JsonSchema,
 } from "./parameters-schema.js";
 import { runDynamicTool } from "./run-tool.js";
 import { DYNAMIC_TOOLS_STATUS_URI, type DynamicToolsStatus } from "./status.js";

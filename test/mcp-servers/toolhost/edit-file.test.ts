@@ -3,7 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { unifiedDiff } from "../../agent/src/toolhost/text-diff.js";
+import { unifiedDiff } from "../../../mcp-servers/toolhost/src/text-diff.js";
 import { type InProcessToolhost, makeSandbox, type Sandbox, startInProcess } from "./toolhost-harness.js";
 
 let sandbox: Sandbox;

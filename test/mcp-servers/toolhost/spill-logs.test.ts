@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pruneSpillLogs } from "../../agent/src/toolhost/spill-logs.js";
+import { pruneSpillLogs } from "../../../mcp-servers/toolhost/src/spill-logs.js";
 import { makeSandbox, startInProcess } from "./toolhost-harness.js";
 
 let dir = "";

@@ -4,11 +4,9 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import pino, { type Logger } from "pino";
-import type { LogLevel } from "./config.js";
-import { logRedactionOptions, scrubbingDestination } from "./keys/redaction.js";
-import type { SecretSet } from "./keys/secrets.js";
-
-export type { Logger } from "pino";
+import type { LogLevel } from "../config.js";
+import { logRedactionOptions, scrubbingDestination } from "../keys/redaction.js";
+import type { SecretSet } from "../keys/secrets.js";
 
 export interface LogTarget {
   level: LogLevel;

@@ -42,6 +42,9 @@ export interface InstallDependencyDeps {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** The tool's name: the agent answers it itself when the sandbox has no network (docker). */
+export const INSTALL_DEPENDENCY_TOOL = "install_dependency";
+
 export const MAX_PACKAGES = 32;
 const MAX_SPEC_LENGTH = 200;
 /** Characters of installer output returned to the model. */
@@ -186,7 +189,7 @@ export function createInstallDependencyTool(
 ): ToolDescriptor<typeof installInputShape> {
   const run = deps.run ?? runInstallLocally(deps.workspace.root, deps.env ?? {}, deps.timeoutSeconds ?? 600);
   return {
-    name: "install_dependency",
+    name: INSTALL_DEPENDENCY_TOOL,
     description:
       "Install packages into the workspace: pip into .venv (run .venv/bin/python), npm into node_modules.",
     inputShape: installInputShape,

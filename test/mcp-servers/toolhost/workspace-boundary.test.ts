@@ -6,9 +6,9 @@ import { createServer, type Server } from "node:net";
 import path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Workspace } from "../../agent/src/toolhost/workspace.js";
-import { WorkspaceError } from "../../agent/src/toolhost/workspace-error.js";
-import { isInside } from "../../agent/src/toolhost/workspace-path.js";
+import { Workspace } from "../../../mcp-servers/toolhost/src/workspace.js";
+import { WorkspaceError } from "../../../mcp-servers/toolhost/src/workspace-error.js";
+import { isInside } from "../../../mcp-servers/toolhost/src/workspace-path.js";
 import { type InProcessToolhost, makeSandbox, type Sandbox, startInProcess } from "./toolhost-harness.js";
 
 const SECRET = "TOP-SECRET-OUTSIDE-7f3a";

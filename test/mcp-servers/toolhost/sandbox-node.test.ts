@@ -6,7 +6,7 @@ import {
   permissionFlag,
   sandboxedNodeArgs,
   ToolCachePathError,
-} from "../../agent/src/toolhost/dynamic/sandbox-node.js";
+} from "../../../mcp-servers/toolhost/src/dynamic/sandbox-node.js";
 
 describe("sandboxed node arguments", () => {
   it("uses --permission where node accepts it and --experimental-permission otherwise", () => {
