@@ -1,5 +1,5 @@
 // The Store contract, proved against both backends: the local folders (in a temp dir) and a real Redis.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -157,5 +157,23 @@ describe("local store layout", () => {
       "export default 1",
     );
     expect(readFileSync(join(dir, "artifacts", "notes.md"), "utf8")).toBe("# notes");
+  });
+
+  it("never follows a symlink the sandbox could plant in dynamic-tools/: not as a folder, not as a file", async () => {
+    const { store, dir } = localStore();
+    const secret = join(dir, "data");
+    mkdirSync(secret, { recursive: true });
+    writeFileSync(join(secret, "index.ts"), "SECRET");
+    writeFileSync(join(secret, "tool.json"), "{}");
+    mkdirSync(join(dir, "dynamic-tools", "real"), { recursive: true });
+    symlinkSync(secret, join(dir, "dynamic-tools", "linked"));
+    symlinkSync(join(secret, "index.ts"), join(dir, "dynamic-tools", "real", "index.ts"));
+    writeFileSync(join(dir, "dynamic-tools", "real", "tool.json"), '{"name":"real"}');
+    expect(store.readNow("tool").map((item) => [item.name, item.files])).toEqual([
+      ["real", { "tool.json": '{"name":"real"}' }],
+    ]);
+    expect(await store.get("tool", "linked")).toBeUndefined();
+    await expect(store.put("tool", "linked", { "index.ts": "x" })).rejects.toThrow(/is a symlink/);
+    expect(readFileSync(join(secret, "index.ts"), "utf8")).toBe("SECRET");
   });
 });

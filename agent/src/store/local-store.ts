@@ -2,7 +2,7 @@
 // $DATA_DIR/skill-approvals.json, dynamic-tools/<name>/tool.json + index.ts, .agent/artifacts/<name>).
 // A version is a hash of the content; versioned writes check it under a lock file; watch polls.
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { lstat, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../keys/atomic-write.js";
@@ -214,9 +214,25 @@ export class LocalStore implements Store {
       if (data === undefined) return undefined;
       files.data = data;
     } else {
-      for (const file of KIND_FILES[kind]) {
-        const text = readSmall(join(this.root(kind), name, file), MAX_FILE_BYTES[kind]);
-        if (text !== undefined) files[file] = text;
+      // The folder is opened once without following a symlink and its files are read through that handle
+      // (/proc/self/fd on Linux), so a folder swapped for a symlink meanwhile cannot point the read elsewhere.
+      let folder: number;
+      try {
+        folder = openSync(
+          join(this.root(kind), name),
+          constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW,
+        );
+      } catch {
+        return undefined;
+      }
+      try {
+        const base = PROC_FD ? `/proc/self/fd/${folder}` : join(this.root(kind), name);
+        for (const file of KIND_FILES[kind]) {
+          const text = readSmall(join(base, file), MAX_FILE_BYTES[kind]);
+          if (text !== undefined) files[file] = text;
+        }
+      } finally {
+        closeSync(folder);
       }
       // A skill exists once its SKILL.md does; a tool once either file does.
       if (kind === "skill" ? files["SKILL.md"] === undefined : Object.keys(files).length === 0) {
@@ -288,6 +304,9 @@ export class LocalStore implements Store {
     this.poller = undefined;
   }
 }
+
+/** Whether files can be read through a directory handle (Linux). */
+const PROC_FD = existsSync("/proc/self/fd");
 
 function change(key: string, version: string | null): StoreChange {
   const [kind, name] = key.split("\0") as [StoreKind, string];
