@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalStore } from "../../agent/src/store/local-store.js";
 import { type RedisServer, redisUnavailable, startRedis } from "../support/redis-server.js";
 import { agentEnv, repoRoot, runAgent } from "../support/run-agent.js";
+import { ScriptedLlm } from "../support/scripted-llm.js";
 
 const skip = redisUnavailable();
 if (skip) console.warn(skip);
@@ -103,6 +104,37 @@ describe("agent store export|import", () => {
       const unsigned = await store(["export", join(root, "no-key.json")], { ...shared, LLM_MASTER_KEY: "" });
       expect(unsigned.stdout).toMatch(/0 approvals/);
       expect(unsigned.stderr).toMatch(/Approvals left out: .*LLM_MASTER_KEY/);
+    },
+    300_000,
+  );
+
+  it.skipIf(Boolean(skip))(
+    "an agent REPL on a new Redis seeds the shipped skills, approved by their pins, and a second agent lists them from Redis",
+    async () => {
+      const llm = await ScriptedLlm.start();
+      try {
+        const url = `${(redis as RedisServer).url}/9`;
+        const first = localLibrary("repl-a");
+        const second = { ...localLibrary("repl-b"), SKILLS_DIR: join(root, "repl-b", "no-skills-here") };
+        const run = (env: Record<string, string>) =>
+          runAgent(
+            [],
+            agentEnv({
+              baseURL: llm.baseURL,
+              env: { ...env, STORE_URL: url, LLM_MASTER_KEY: MASTER_KEY, SANDBOX: "local" },
+            }),
+            { stdin: "/skill list\n", timeoutMs: 120_000 },
+          );
+        const a = await run(first);
+        expect(a.stdout).toMatch(/hello\s+approved/);
+        expect(a.stdout).toMatch(/doc_sync\s+approved/);
+        // The second agent has no skills folder of its own: what it lists comes from Redis.
+        const b = await run(second);
+        expect(b.stdout).toMatch(/hello\s+approved/);
+        expect(b.stdout).toMatch(/doc_sync\s+approved/);
+      } finally {
+        await llm.close();
+      }
     },
     300_000,
   );
