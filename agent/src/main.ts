@@ -228,8 +228,12 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
 
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
-  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError];
-  if (expected.some((kind) => kind.isInstance(error))) return { code: 2, message: (error as Error).message };
+  const expected =
+    ConfigError.isInstance(error) ||
+    McpConfigError.isInstance(error) ||
+    SessionNotFoundError.isInstance(error) ||
+    KeystoreError.isInstance(error);
+  if (expected) return { code: 2, message: error.message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 

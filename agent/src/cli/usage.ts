@@ -1,4 +1,6 @@
-// The text of `agent --help`.
+// The text of `agent --help`; its environment section and the defaults it names come from the settings table.
+import { SETTINGS } from "../settings.js";
+import { renderEnvHelp } from "../settings-text.js";
 
 export const usageText = `Usage: agent [options]            start the REPL
        agent -p "task" [--json]    run one task and print the answer
@@ -11,13 +13,15 @@ Options:
       --workspace <dir>     the directory the tools work in (WORKSPACE_DIR)
       --provider <name>     LLM provider: ollama, litellm, openai, groq, openrouter or a custom one (LLM_PROVIDER)
       --model <name>        model for that provider (<PROVIDER>_MODEL)
-      --max-steps <n>       stop a turn after n LLM requests (MAX_STEPS, default 30)
-      --tool-mode <mode>    how the model uses tools: calls, code (only run_code) or both (TOOL_MODE, default calls)
-      --sandbox <kind>      where tools run: docker or local (SANDBOX, default local)
+      --max-steps <n>       stop a turn after n LLM requests (MAX_STEPS, default ${SETTINGS.MAX_STEPS.default})
+      --tool-mode <mode>    how the model uses tools: calls, code (only run_code) or both (TOOL_MODE, default ${SETTINGS.TOOL_MODE.default})
+      --sandbox <kind>      where tools run: docker or local (SANDBOX, default ${SETTINGS.SANDBOX.default})
       --mcp-config <file>   MCP servers in the mcpServers format (MCP_CONFIG, default ./mcp.json)
       --resume [session]    continue the latest session, or the one named
   -v, --version             print the version
   -h, --help                print this help
 
 Exit codes: 0 done · 1 runtime failure · 2 usage or config error · 3 stopped by a guard · 130 interrupted.
-In the REPL, type /help for the slash commands. Every variable is listed in .env.example.`;
+In the REPL, type /help for the slash commands.
+
+${renderEnvHelp()}`;

@@ -1,5 +1,6 @@
 // One MCP server as the hub sees it (the toolhost or an mcp.json entry): connect with a timeout, list and
 // cache its tools, call them with a timeout, reconnect once when the session was lost, back off while down.
+import { setTimeout as wait } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   ErrorCode,
@@ -7,10 +8,10 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { type BackoffPolicy, backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { z } from "zod";
 import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
-import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { callMcpTool } from "./call-mcp-tool.js";
 import type { ClientRequestHandler } from "./client-request-handler.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
@@ -72,12 +73,17 @@ function abortError(signal: AbortSignal): Error {
     : new DOMException("The tool call was aborted", "AbortError");
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+/** `promise`, or an error naming `what` once `ms` have passed; the timer is cancelled either way. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const cancel = new AbortController();
+  const expired = wait(ms, undefined, { signal: cancel.signal }).then(() => {
+    throw new Error(`${what} took longer than ${ms} ms`);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    cancel.abort();
+  }
 }
 
 export class ServerConnection {

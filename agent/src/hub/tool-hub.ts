@@ -1,11 +1,11 @@
 // The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
 
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "@ts-coding-agent/mcp-kit/backoff";
 import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "@ts-coding-agent/toolhost";
 import { type Logger, silentLogger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
-import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 import type { ClientRequestHandler } from "./client-request-handler.js";
 import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
