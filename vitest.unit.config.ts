@@ -20,6 +20,7 @@ export const unitLane = [
   "test/cli/settings-table.test.ts",
   "test/skills/args.test.ts",
   "test/skills/skill-md.test.ts",
+  "test/code-mode/schema-to-ts.test.ts",
 ];
 
 /** Files in those folders that start processes (a toolhost, MCP servers, xxd and od, helper programs). */
