@@ -21,8 +21,22 @@ export type RunMode =
   | { kind: "print"; task: string; json: boolean }
   | { kind: "keys-rotate" }
   | { kind: "doctor" }
+  | { kind: "mcp"; transport: McpServeTransport }
   | { kind: "help" }
   | { kind: "version" };
+
+/** How `agent mcp` serves the platform: one client on stdio, or Streamable HTTP sessions. */
+export type McpServeTransport =
+  | { kind: "stdio" }
+  | {
+      kind: "http";
+      /** Interface to bind (--host, default 127.0.0.1). */
+      host: string;
+      /** TCP port (--port, default 50060; 0 picks a free one). */
+      port: number;
+      /** AGENT_MCP_TOKEN; absent: a token is generated at start (only on a loopback host). */
+      token?: string;
+    };
 
 export interface Config {
   mode: RunMode;
@@ -107,6 +121,9 @@ const flagSpec = {
   sandbox: { type: "string" },
   "mcp-config": { type: "string" },
   resume: { type: "string" },
+  http: { type: "boolean" },
+  port: { type: "string" },
+  host: { type: "string" },
   version: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -126,13 +143,18 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
         ? { kind: "keys-rotate" }
         : flags.positionals[0] === "doctor"
           ? { kind: "doctor" }
-          : flags.print !== undefined
-            ? { kind: "print", task: flags.print, json: flags.json ?? false }
-            : { kind: "repl" };
+          : flags.positionals[0] === "mcp"
+            ? { kind: "mcp", transport: mcpTransport(flags, env) }
+            : flags.print !== undefined
+              ? { kind: "print", task: flags.print, json: flags.json ?? false }
+              : { kind: "repl" };
   if (flags.print !== undefined && flags.print.trim() === "") {
     throw new ConfigError('Invalid --print "": give the task, e.g. agent -p "add a README".');
   }
   if (flags.json && mode.kind !== "print") throw new ConfigError("--json works with --print only.");
+  if (mode.kind !== "mcp" && (flags.http || flags.port !== undefined || flags.host !== undefined)) {
+    throw new ConfigError("--http, --port and --host work with agent mcp only.");
+  }
 
   const providersFile = readProvidersFile(env, dataDir);
   const stream = setting(env, "LLM_STREAM");
@@ -245,6 +267,9 @@ interface ParsedFlags {
   sandbox?: string;
   "mcp-config"?: string;
   resume?: string;
+  http?: boolean;
+  port?: string;
+  host?: string;
   version?: boolean;
   help?: boolean;
   positionals: string[];
@@ -266,8 +291,8 @@ function parseFlags(argv: readonly string[]): ParsedFlags {
   }
   const positionals = parsed.positionals;
   const isKeysRotate = positionals.length === 2 && positionals[0] === "keys" && positionals[1] === "rotate";
-  const isDoctor = positionals.length === 1 && positionals[0] === "doctor";
-  if (positionals.length > 0 && !isKeysRotate && !isDoctor) {
+  const isCommand = positionals.length === 1 && ["doctor", "mcp"].includes(positionals[0] ?? "");
+  if (positionals.length > 0 && !isKeysRotate && !isCommand) {
     throw new ConfigError(
       `Unexpected argument "${positionals.join(" ")}". Give a task with -p "task", or run agent --help.`,
     );
@@ -358,4 +383,42 @@ function readProvidersFile(env: Record<string, string | undefined>, dataDir: str
     );
   }
   return result.data;
+}
+
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"];
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** `agent mcp [--http [--port N] [--host H]]`, with AGENT_MCP_TOKEN for HTTP. */
+function mcpTransport(flags: ParsedFlags, env: Record<string, string | undefined>): McpServeTransport {
+  if (!flags.http) {
+    if (flags.port !== undefined || flags.host !== undefined) {
+      throw new ConfigError("--port and --host need --http: agent mcp --http --port 50060.");
+    }
+    return { kind: "stdio" };
+  }
+  const rawPort = flags.port?.trim();
+  const port = rawPort === undefined ? 50_060 : /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) {
+    throw new ConfigError(`Invalid --port "${flags.port}": expected a port from 0 to 65535.`);
+  }
+  const host = flags.host ?? "127.0.0.1";
+  if (!/^[\w.:[\]-]+$/.test(host)) {
+    throw new ConfigError(`Invalid --host "${host}": expected an interface address such as 127.0.0.1.`);
+  }
+  const token = env.AGENT_MCP_TOKEN || undefined;
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
+    throw new ConfigError(
+      "Invalid AGENT_MCP_TOKEN: expected at least 16 characters without spaces (e.g. openssl rand -hex 24).",
+    );
+  }
+  if (token === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `agent mcp --http --host ${host} listens beyond this machine: set AGENT_MCP_TOKEN to the bearer token clients must send.`,
+    );
+  }
+  return { kind: "http", host, port, ...(token ? { token } : {}) };
 }

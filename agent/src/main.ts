@@ -11,17 +11,16 @@ import { createSkillCommands } from "./cli/commands/skill.js";
 import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
+import { runMcpServer } from "./cli/mcp-server.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
 import { usageText } from "./cli/usage.js";
 import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { GitGuard } from "./git-guard/git-guard.js";
-import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
-import { InstallDependencyTools } from "./hub/install-dependency-tools.js";
+import { gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { guardedTools } from "./guarded-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
-import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
@@ -30,6 +29,7 @@ import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
 import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
+import { openPlatformSession } from "./mcp-serve/platform-session.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { createSkillServices } from "./skills/skill-services.js";
 import {
@@ -80,6 +80,26 @@ async function main(argv: string[]): Promise<number> {
     apiKey: providers.activeKey(),
   });
   if (config.mode.kind === "doctor") return runDoctor(term, checkInput());
+  const mcpFile = config.mcpConfig;
+  const readServers = async () => {
+    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
+    return servers;
+  };
+  if (config.mode.kind === "mcp") {
+    await readServers(); // a broken mcp.json stops the server at start, not at a client's first session
+    const open = () =>
+      openPlatformSession({ config, logger, servers: readServers, scrub, model: () => providers.current() });
+    return runMcpServer({
+      transport: config.mode.transport,
+      version: version(),
+      open,
+      workspaceRoot: config.workspaceDir,
+      secrets,
+      addSecret: (value) => secrets.add(value),
+      logger,
+    }).finally(() => launcher.dispose());
+  }
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -87,12 +107,6 @@ async function main(argv: string[]): Promise<number> {
   };
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub, sessionId);
 
-  const mcpFile = config.mcpConfig;
-  const readServers = async () => {
-    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
-    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
-    return servers;
-  };
   const servers = await readServers();
   const hub = new ToolHub({
     launcher,
@@ -103,13 +117,8 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
-  // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
-  // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
-  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
-  // Without network in the sandbox (docker), install_dependency runs in a networked container of the agent's.
-  const sandboxTools = launcher.installer ? new InstallDependencyTools(hub, launcher.installer) : hub;
-  const spills = new SpillScrubbingTools(sandboxTools, { workspaceRoot: config.workspaceDir, scrub, logger });
-  const tools = new GitGuardTools(spills, gitGuard, logger);
+  const workspaceRoot = config.workspaceDir;
+  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger });
 
   const skills = createSkillServices({
     skillsDir: config.skillsDir,

@@ -358,6 +358,16 @@ export const SETTINGS = {
       accepted: "fatal, error, warn, info, debug, trace or silent",
     },
   },
+  AGENT_MCP_TOKEN: {
+    section: "paths",
+    type: "key",
+    default: "",
+    description: [
+      "Bearer token clients of `agent mcp --http` must send (16+ characters). Empty: one is generated per run and",
+      "printed once to stderr; required when --host is not a loopback address.",
+    ],
+    secret: true,
+  },
   SANDBOX: {
     section: "sandbox",
     type: "choice",

@@ -6,6 +6,7 @@ export const usageText = `Usage: agent [options]            start the REPL
        agent -p "task" [--json]    run one task and print the answer
        agent keys rotate           re-encrypt the keystore under a new LLM_MASTER_KEY
        agent doctor                check the provider: reachable, model present, tool support, context, key
+       agent mcp [--http]          serve the tools, approved skills and artifacts as an MCP server
 
 Options:
   -p, --print <task>        run one task; the answer goes to stdout, tool activity to stderr
@@ -18,6 +19,10 @@ Options:
       --sandbox <kind>      where tools run: docker or local (SANDBOX, default ${SETTINGS.SANDBOX.default})
       --mcp-config <file>   MCP servers in the mcpServers format (MCP_CONFIG, default ./mcp.json)
       --resume [session]    continue the latest session, or the one named
+      --http                with mcp: Streamable HTTP at /mcp instead of stdio; clients send
+                            Authorization: Bearer <AGENT_MCP_TOKEN> (generated and shown when unset)
+      --port <n>            with mcp --http: the port (default 50060; 0 picks a free one)
+      --host <addr>         with mcp --http: the interface (default 127.0.0.1; another needs AGENT_MCP_TOKEN)
   -v, --version             print the version
   -h, --help                print this help
 
