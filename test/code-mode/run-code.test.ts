@@ -10,6 +10,7 @@ import { ToolHub } from "../../agent/src/hub/tool-hub.js";
 import type { ToolResult } from "../../agent/src/loop/tools.js";
 import { LocalLauncher } from "../../agent/src/sandbox/local.js";
 import { type SpawnedServer, spawnServer } from "../mcp-servers/support/spawn-server.js";
+import { startInProcess } from "../mcp-servers/toolhost/toolhost-harness.js";
 
 let root: string;
 let workspace: string;
@@ -57,6 +58,15 @@ afterAll(async () => {
   datetime?.child.kill("SIGTERM");
   await rm(root, { recursive: true, force: true });
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function ok(result: ToolResult): string {
   expect(result.isError, result.text).toBe(false);
@@ -208,23 +218,52 @@ return "y".repeat(200000);`),
     expect(result.text).toContain("run_code did not finish within 1 s and was killed");
   });
 
-  it("stops the code when the call is aborted, and streams console output as progress", async () => {
+  it("kills the code's process and the shell it is waiting on when the call is aborted, streaming console output as progress", async () => {
     const abort = new AbortController();
     const progress: string[] = [];
     const pending = hub.callTool(
       "run_code",
-      { code: 'console.log("started"); await new Promise(() => setInterval(() => {}, 1000));' },
+      {
+        code: `console.log("pid " + process.pid);
+await tools.shell({ command: "echo $$ > sleeper.pid; exec sleep 300" });`,
+      },
       {
         signal: abort.signal,
-        onProgress: (chunk) => {
-          progress.push(chunk);
-          if (progress.join("").includes("started")) abort.abort();
-        },
+        onProgress: (chunk) => progress.push(chunk),
       },
     );
+    const pidFile = join(workspace, "sleeper.pid");
+    await expect
+      .poll(() => /pid \d+/.test(progress.join("")) && existsSync(pidFile), { timeout: 30_000 })
+      .toBe(true);
+    const codePid = Number(/pid (\d+)/.exec(progress.join(""))?.[1]);
+    const shellPid = Number(readFileSync(pidFile, "utf8").trim());
+    expect(isRunning(codePid) && isRunning(shellPid)).toBe(true);
+    abort.abort();
     await expect(pending).rejects.toThrow();
-    expect(progress.join("")).toContain("started");
+    await expect.poll(() => isRunning(codePid) || isRunning(shellPid), { timeout: 15_000 }).toBe(false);
     // The toolhost is still there and answers the next call.
     expect(ok(await runCode("return 1 + 1;"))).toBe("2");
+  });
+});
+
+describe("run_code for an MCP client that does not serve calls from code", () => {
+  it("says tools are not available there, while artifacts and console still work", async () => {
+    const host = await startInProcess(workspace);
+    try {
+      const result = await host.call("run_code", {
+        code: `console.log("still here");
+await artifacts.save("plain.txt", "kept");
+try { await tools.read_file({ path: "n.txt" }); return "called"; } catch (error) { return error.message; }`,
+      });
+      expect(result.isError, result.text).toBe(false);
+      expect(result.text).toMatch(
+        /^tools\.read_file is not available: this MCP client does not run calls from code/,
+      );
+      expect(result.text).toContain("[console output]\nstill here");
+      expect(readFileSync(join(workspace, ".agent/artifacts/plain.txt"), "utf8")).toBe("kept");
+    } finally {
+      await host.close();
+    }
   });
 });

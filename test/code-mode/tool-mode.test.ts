@@ -90,6 +90,9 @@ describe("TOOL_MODE", () => {
     expect(prompt).toMatch(/declare const skills: \{[\s\S]*hello\(args: \{[\s\S]*text: string;/);
     expect(prompt).not.toContain("unreviewed(");
     expect(prompt).toContain("declare const artifacts");
+    expect(prompt).toContain(
+      "Skills are called from run_code as skills.<name>(args); run_skill is not offered.",
+    );
   });
 
   it("both: offers run_code beside every tool, with the API in the system prompt", async () => {
@@ -98,6 +101,7 @@ describe("TOOL_MODE", () => {
     await h.run("hi");
     expect(offered(h)).toEqual(expect.arrayContaining(["run_code", "read_file", "shell", "run_skill"]));
     expect(systemPrompt(h)).toContain("declare const tools: {");
+    expect(systemPrompt(h)).not.toContain("run_skill is not offered");
   });
 
   it("code mode does a multi-file task in one run_code call whose result reaches the model", async () => {

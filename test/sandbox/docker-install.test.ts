@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateInstallRequest } from "@ts-coding-agent/toolhost";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
 import { imageInstallCommand } from "../../agent/src/sandbox/image-install-command.js";
 import { installCommand } from "../../mcp-servers/toolhost/src/tools/install-dependency.js";
@@ -19,6 +19,9 @@ import {
   TEST_IMAGE,
   testLauncher,
 } from "./docker-support.js";
+
+// Each install starts a networked container and runs pip or npm in it: a budget for a busy shared machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 describe("package spec validation", () => {
   const ok = (manager: "pip" | "npm", spec: string, allowUrls = false) =>
@@ -377,6 +380,7 @@ with zipfile.ZipFile(os.path.join(out, "e2e_demo-1.0-py3-none-any.whl"), "w") as
 // Writes an sdist e2e-demo 1.0 whose setup.py leaves a mark when pip builds it.
 const SDIST_SCRIPT = `
 import io, sys, tarfile, os
+
 out = sys.argv[1]
 setup = b"open('/workspace/pwned-sdist', 'w')\\nfrom setuptools import setup\\nsetup(name='e2e-demo', version='1.0')\\n"
 with tarfile.open(os.path.join(out, "e2e-demo-1.0.tar.gz"), "w:gz") as t:

@@ -58,12 +58,17 @@ export class ToolModeTools implements ToolSource {
   promptSections(offered: readonly ToolSpec[]): string[] {
     if (!offered.some((tool) => tool.name === RUN_CODE)) return [];
     const tools = this.all.filter((tool) => tool.name !== RUN_CODE && tool.name !== RUN_SKILL);
-    return [
-      codeApiDeclarations({
-        tools,
-        skills: this.options.skills(),
-        ...(this.options.maxDeclarationChars ? { maxChars: this.options.maxDeclarationChars } : {}),
-      }),
-    ];
+    const skills = this.options.skills();
+    const declarations = codeApiDeclarations({
+      tools,
+      skills,
+      ...(this.options.maxDeclarationChars ? { maxChars: this.options.maxDeclarationChars } : {}),
+    });
+    // The skills section still speaks of run_skill; in code mode that tool is not offered.
+    const viaCode =
+      skills.length > 0 && !offered.some((tool) => tool.name === RUN_SKILL)
+        ? "\nSkills are called from run_code as skills.<name>(args); run_skill is not offered."
+        : "";
+    return [declarations + viaCode];
   }
 }
