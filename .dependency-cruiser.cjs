@@ -96,8 +96,9 @@ module.exports = {
     forbidden(
       "mcp-servers-through-their-index",
       "^agent/",
-      "^mcp-servers/[^/]+/src/(?!index\\.ts$)",
-      "an MCP server is its own package: the agent imports its public contract (src/index.ts), never its internals",
+      "^mcp-servers/(?!kit/src/(named-error|backoff)\\.ts$)[^/]+/src/(?!index\\.ts$)",
+      "an MCP server is its own package: the agent imports its public contract (src/index.ts), never its internals; " +
+        "the kit's two dependency-free subpath exports (named-error, backoff) are public contracts too",
     ),
     forbidden(
       "mcp-servers-stand-alone",

@@ -60,6 +60,9 @@ COPY --from=build /app/agent/dist agent/dist
 # The toolhost the sandbox containers run (/app/mcp-servers/toolhost/dist/main.js); the agent imports its contract.
 COPY mcp-servers/toolhost/package.json mcp-servers/toolhost/
 COPY --from=build /app/mcp-servers/toolhost/dist mcp-servers/toolhost/dist
+# The agent imports the kit: its named-error base class, and `agent mcp --http` serves through it.
+COPY mcp-servers/kit/package.json mcp-servers/kit/
+COPY --from=build /app/mcp-servers/kit/dist mcp-servers/kit/dist
 COPY skills skills
 COPY playbooks playbooks
 COPY config/mcp.json config/

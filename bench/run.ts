@@ -1,6 +1,7 @@
 // `npm run bench [-- name...]`: runs every benchmark (or the named ones) in sequence, each within its own
 // time limit, and prints the machine, the command and Markdown tables ready for bench/README.md.
 import { checkpoints } from "./checkpoints.js";
+import { codeMode } from "./code-mode.js";
 import { compaction } from "./compaction.js";
 import { datetimeLoad } from "./datetime-load.js";
 import { loopOverhead } from "./loop-overhead.js";
@@ -23,6 +24,7 @@ const benchmarks: Benchmark[] = [
   compaction,
   checkpoints,
   store,
+  codeMode,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -13,7 +13,7 @@ import type { EmitEvent, TurnResult } from "./loop/events.js";
 import { History } from "./loop/history.js";
 import type { SessionLog } from "./loop/session-log.js";
 import type { TurnStart } from "./loop/session-replay.js";
-import type { ToolSource } from "./loop/tools.js";
+import type { ToolSource, ToolSpec } from "./loop/tools.js";
 
 export interface AgentSessionOptions {
   providers: ProviderSession;
@@ -28,6 +28,8 @@ export interface AgentSessionOptions {
   /** The compaction summary at the head of a resumed session's messages. */
   restoredSummary?: ConversationSummary | undefined;
   promptSections?: (input: string) => readonly string[];
+  /** Sections that follow each request's tools (code mode's API). */
+  toolSections?: (offered: readonly ToolSpec[]) => readonly string[];
   /** The project instructions (AGENTS.md files) for the system prompt. */
   instructions?: ProjectInstructions;
   /** COMPACT_AT_PERCENT: automatic compaction threshold; 0 turns it off. */
@@ -92,6 +94,7 @@ export class AgentSession {
         this.lastUsage = usage;
       },
       ...(options.promptSections ? { promptSections: options.promptSections } : {}),
+      ...(options.toolSections ? { toolSections: options.toolSections } : {}),
       ...(options.instructions ? { instructions: () => options.instructions?.current.section ?? "" } : {}),
       ...(options.compactAtPercent !== undefined ? { compactAtPercent: options.compactAtPercent } : {}),
     });

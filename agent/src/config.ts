@@ -1,14 +1,18 @@
 // Every environment variable and command-line flag the agent reads, validated in one place.
 // A bad value throws a ConfigError whose one-line message names the variable, the value and what is accepted.
+
 import { existsSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
+import type { z } from "zod";
+import type { ToolMode } from "./code-mode/tool-mode.js";
+import { isLongEnoughMasterKey, MASTER_KEY_MIN_LENGTH } from "./keys/master-key.js";
 import type { OllamaSettings } from "./llm/chat-model.js";
-import { DEFAULT_CONTEXT_WINDOW } from "./llm/context-window.js";
 import { envPrefix, type Provider, providersFileSchema, resolveProviders } from "./llm/providers.js";
+import { SETTINGS, type Setting, type SettingName } from "./settings.js";
 
 export type SandboxKind = "docker" | "local";
 
@@ -19,8 +23,22 @@ export type RunMode =
   | { kind: "doctor" }
   /** `agent store export|import <path>`: copy the library between the configured store and a folder or file. */
   | { kind: "store"; action: "export" | "import"; path: string }
+  | { kind: "mcp"; transport: McpServeTransport }
   | { kind: "help" }
   | { kind: "version" };
+
+/** How `agent mcp` serves the platform: one client on stdio, or Streamable HTTP sessions. */
+export type McpServeTransport =
+  | { kind: "stdio" }
+  | {
+      kind: "http";
+      /** Interface to bind (--host, default 127.0.0.1). */
+      host: string;
+      /** TCP port (--port, default 50060; 0 picks a free one). */
+      port: number;
+      /** AGENT_MCP_TOKEN; absent: a token is generated at start (only on a loopback host). */
+      token?: string;
+    };
 
 export interface Config {
   mode: RunMode;
@@ -54,6 +72,8 @@ export interface Config {
   };
   shell: { timeoutSeconds: number; maxTimeoutSeconds: number };
   maxSteps: number;
+  /** TOOL_MODE / --tool-mode: tools as calls, run_code only (code mode), or both (ADR 017). */
+  toolMode: ToolMode;
   /** HISTORY_BUDGET_TOKENS: a cap on the history below what the context window allows; absent: no cap. */
   historyBudgetTokens?: number;
   /** Long sessions: compaction, project instructions and checkpoints. */
@@ -92,12 +112,7 @@ export interface Config {
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 /** A bad flag or variable: the CLI prints the message and exits 2. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  static isInstance(error: unknown): error is ConfigError {
-    return error instanceof Error && error.name === "ConfigError";
-  }
-}
+export class ConfigError extends namedError("ConfigError") {}
 
 const flagSpec = {
   print: { type: "string", short: "p" },
@@ -106,9 +121,13 @@ const flagSpec = {
   provider: { type: "string" },
   model: { type: "string" },
   "max-steps": { type: "string" },
+  "tool-mode": { type: "string" },
   sandbox: { type: "string" },
   "mcp-config": { type: "string" },
   resume: { type: "string" },
+  http: { type: "boolean" },
+  port: { type: "string" },
+  host: { type: "string" },
   version: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -130,42 +149,32 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
           ? { kind: "doctor" }
           : flags.positionals[0] === "store"
             ? storeMode(flags.positionals)
-            : flags.print !== undefined
-              ? { kind: "print", task: flags.print, json: flags.json ?? false }
-              : { kind: "repl" };
+            : flags.positionals[0] === "mcp"
+              ? { kind: "mcp", transport: mcpTransport(flags, env) }
+              : flags.print !== undefined
+                ? { kind: "print", task: flags.print, json: flags.json ?? false }
+                : { kind: "repl" };
   if (flags.print !== undefined && flags.print.trim() === "") {
     throw new ConfigError('Invalid --print "": give the task, e.g. agent -p "add a README".');
   }
   if (flags.json && mode.kind !== "print") throw new ConfigError("--json works with --print only.");
+  if (mode.kind !== "mcp" && (flags.http || flags.port !== undefined || flags.host !== undefined)) {
+    throw new ConfigError("--http, --port and --host work with agent mcp only.");
+  }
 
   const providersFile = readProvidersFile(env, dataDir);
-  const stream = parse("LLM_STREAM", env.LLM_STREAM, booleanSchema, "true or false", true);
+  const stream = setting(env, "LLM_STREAM");
   const providers = resolveProviders(env, providersFile, stream);
   const names = providers.map((p) => p.name);
-  const provider = flags.provider ?? (env.LLM_PROVIDER || "ollama");
+  const provider = flags.provider ?? (env.LLM_PROVIDER || SETTINGS.LLM_PROVIDER.default);
   if (!names.includes(provider)) {
     const source = flags.provider !== undefined ? "--provider" : "LLM_PROVIDER";
     throw new ConfigError(`Invalid ${source}="${provider}": expected one of ${names.join(", ")}.`);
   }
 
-  const sandboxKind = pick(
-    flags.sandbox,
-    "--sandbox",
-    env.SANDBOX,
-    "SANDBOX",
-    z.enum(["docker", "local"]),
-    "docker or local",
-    "local",
-  );
-  const maxSteps = pick(
-    flags["max-steps"],
-    "--max-steps",
-    env.MAX_STEPS,
-    "MAX_STEPS",
-    wholeNumber(1, 1000),
-    "a whole number from 1 to 1000",
-    30,
-  );
+  const sandboxKind = settingOrFlag(env, "SANDBOX", flags.sandbox, "--sandbox");
+  const maxSteps = settingOrFlag(env, "MAX_STEPS", flags["max-steps"], "--max-steps");
+  const toolMode = settingOrFlag(env, "TOOL_MODE", flags["tool-mode"], "--tool-mode");
   const mcpPath = flags["mcp-config"] ?? (env.MCP_CONFIG || undefined);
   const envKeys: Record<string, string> = {};
   for (const p of providers) {
@@ -175,9 +184,9 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
   // The LiteLLM proxy's master key is what the agent authenticates with, unless LITELLM_API_KEY says otherwise.
   if (!envKeys.litellm && env.LITELLM_MASTER_KEY) envKeys.litellm = env.LITELLM_MASTER_KEY;
   const masterKey = env.LLM_MASTER_KEY || undefined;
-  if (masterKey !== undefined && masterKey.length < 12) {
+  if (masterKey !== undefined && !isLongEnoughMasterKey(masterKey)) {
     throw new ConfigError(
-      "Invalid LLM_MASTER_KEY: expected at least 12 characters (a long random passphrase).",
+      `Invalid LLM_MASTER_KEY: expected at least ${MASTER_KEY_MIN_LENGTH} characters (a long random passphrase).`,
     );
   }
 
@@ -197,163 +206,37 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     mcpConfig: { path: resolve(mcpPath ?? "mcp.json"), explicit: mcpPath !== undefined },
     sandbox: {
       kind: sandboxKind,
-      image: env.SANDBOX_IMAGE || "ts-coding-agent:latest",
-      network: parse(
-        "SANDBOX_NETWORK",
-        env.SANDBOX_NETWORK,
-        z.string().regex(/^[\w.-]+$/),
-        "a Docker network name such as none or bridge",
-        "none",
-      ),
-      memoryMb: parse(
-        "SANDBOX_MEMORY_MB",
-        env.SANDBOX_MEMORY_MB,
-        wholeNumber(64, 65_536),
-        "a whole number of megabytes from 64 to 65536",
-        1024,
-      ),
-      cpus: parse(
-        "SANDBOX_CPUS",
-        env.SANDBOX_CPUS,
-        z
-          .string()
-          .regex(/^\d+(\.\d+)?$/)
-          .transform(Number)
-          .pipe(z.number().min(0.1).max(64)),
-        "a number of CPUs from 0.1 to 64",
-        1,
-      ),
-      pidsLimit: parse(
-        "SANDBOX_PIDS_LIMIT",
-        env.SANDBOX_PIDS_LIMIT,
-        wholeNumber(16, 32_768),
-        "a whole number from 16 to 32768",
-        256,
-      ),
-      installNetwork: parse(
-        "SANDBOX_INSTALL_NETWORK",
-        env.SANDBOX_INSTALL_NETWORK,
-        z.string().regex(/^[\w.-]+$/),
-        "a Docker network name such as bridge",
-        "bridge",
-      ),
-      installAllowUrls: parse(
-        "INSTALL_ALLOW_URLS",
-        env.INSTALL_ALLOW_URLS,
-        booleanSchema,
-        "true or false",
-        false,
-      ),
+      image: env.SANDBOX_IMAGE || SETTINGS.SANDBOX_IMAGE.default,
+      network: setting(env, "SANDBOX_NETWORK"),
+      memoryMb: setting(env, "SANDBOX_MEMORY_MB"),
+      cpus: setting(env, "SANDBOX_CPUS"),
+      pidsLimit: setting(env, "SANDBOX_PIDS_LIMIT"),
+      installNetwork: setting(env, "SANDBOX_INSTALL_NETWORK"),
+      installAllowUrls: setting(env, "INSTALL_ALLOW_URLS"),
       ...(env.HOST_WORKSPACE_DIR ? { hostWorkspaceDir: env.HOST_WORKSPACE_DIR } : {}),
       ...(env.HOST_DYNAMIC_TOOLS_DIR ? { hostDynamicToolsDir: env.HOST_DYNAMIC_TOOLS_DIR } : {}),
     },
     shell: {
-      timeoutSeconds: parse(
-        "SHELL_TIMEOUT_SECONDS",
-        env.SHELL_TIMEOUT_SECONDS,
-        wholeNumber(1, 86_400),
-        "a whole number of seconds",
-        120,
-      ),
-      maxTimeoutSeconds: parse(
-        "SHELL_MAX_TIMEOUT_SECONDS",
-        env.SHELL_MAX_TIMEOUT_SECONDS,
-        wholeNumber(1, 86_400),
-        "a whole number of seconds",
-        600,
-      ),
+      timeoutSeconds: setting(env, "SHELL_TIMEOUT_SECONDS"),
+      maxTimeoutSeconds: setting(env, "SHELL_MAX_TIMEOUT_SECONDS"),
     },
     maxSteps,
-    ...optional(
-      "historyBudgetTokens",
-      parse(
-        "HISTORY_BUDGET_TOKENS",
-        env.HISTORY_BUDGET_TOKENS,
-        wholeNumber(1_000, 2_000_000),
-        "a whole number from 1000 to 2000000",
-        undefined,
-      ),
-    ),
+    toolMode,
+    ...optional("historyBudgetTokens", optionalSetting(env, "HISTORY_BUDGET_TOKENS")),
     longSessions: {
-      compactAtPercent: parse(
-        "COMPACT_AT_PERCENT",
-        env.COMPACT_AT_PERCENT,
-        wholeNumber(0, 95),
-        "a whole number from 0 (never) to 95",
-        80,
-      ),
-      instructionsMaxBytes: parse(
-        "INSTRUCTIONS_MAX_BYTES",
-        env.INSTRUCTIONS_MAX_BYTES,
-        wholeNumber(0, 1_048_576),
-        "a whole number of bytes from 0 to 1048576",
-        32_768,
-      ),
-      checkpoints: parse("CHECKPOINTS", env.CHECKPOINTS, booleanSchema, "true or false", true),
+      compactAtPercent: setting(env, "COMPACT_AT_PERCENT"),
+      instructionsMaxBytes: setting(env, "INSTRUCTIONS_MAX_BYTES"),
+      checkpoints: setting(env, "CHECKPOINTS"),
     },
     llm: {
-      timeoutMs:
-        1000 *
-        parse(
-          "LLM_TIMEOUT_SECONDS",
-          env.LLM_TIMEOUT_SECONDS,
-          wholeNumber(1, 3_600),
-          "a whole number of seconds from 1 to 3600",
-          300,
-        ),
-      maxRetries: parse(
-        "LLM_MAX_RETRIES",
-        env.LLM_MAX_RETRIES,
-        wholeNumber(0, 10),
-        "a whole number from 0 to 10",
-        3,
-      ),
-      maxResponseMs:
-        1000 *
-        parse(
-          "LLM_MAX_RESPONSE_SECONDS",
-          env.LLM_MAX_RESPONSE_SECONDS,
-          wholeNumber(10, 86_400),
-          "a whole number of seconds from 10 to 86400",
-          900,
-        ),
-      contextWindow: parse(
-        "CONTEXT_WINDOW",
-        env.CONTEXT_WINDOW,
-        wholeNumber(2_048, 10_000_000),
-        "a whole number of tokens from 2048 to 10000000",
-        DEFAULT_CONTEXT_WINDOW,
-      ),
+      timeoutMs: 1000 * setting(env, "LLM_TIMEOUT_SECONDS"),
+      maxRetries: setting(env, "LLM_MAX_RETRIES"),
+      maxResponseMs: 1000 * setting(env, "LLM_MAX_RESPONSE_SECONDS"),
+      contextWindow: setting(env, "CONTEXT_WINDOW"),
       ollama: {
-        numCtxCap: parse(
-          "OLLAMA_NUM_CTX",
-          env.OLLAMA_NUM_CTX,
-          wholeNumber(2_048, 10_000_000),
-          "a whole number of tokens from 2048 to 10000000",
-          32_768,
-        ),
-        ...optional(
-          "think",
-          parse(
-            "OLLAMA_THINK",
-            env.OLLAMA_THINK,
-            z
-              .enum(["true", "false", "low", "medium", "high"])
-              .transform((v) => (v === "true" ? true : v === "false" ? false : v)),
-            "true, false, low, medium or high",
-            undefined,
-          ),
-        ),
-        ...optional(
-          "keepAlive",
-          parse(
-            "OLLAMA_KEEP_ALIVE",
-            env.OLLAMA_KEEP_ALIVE,
-            z.string().regex(/^(-1|\d+(\.\d+)?(ms|s|m|h)?)$/),
-            "a duration such as 30m, 1h or 300 (seconds), or -1 to keep the model loaded",
-            undefined,
-          ),
-        ),
+        numCtxCap: setting(env, "OLLAMA_NUM_CTX"),
+        ...optional("think", optionalSetting(env, "OLLAMA_THINK")),
+        ...optional("keepAlive", optionalSetting(env, "OLLAMA_KEEP_ALIVE")),
       },
     },
     providers,
@@ -364,13 +247,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     ...(env.LLM_NEW_MASTER_KEY ? { newMasterKey: env.LLM_NEW_MASTER_KEY } : {}),
     ...(flags.resume !== undefined ? { resume: flags.resume } : {}),
     log: {
-      level: parse(
-        "LOG_LEVEL",
-        env.LOG_LEVEL,
-        z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
-        "fatal, error, warn, info, debug, trace or silent",
-        "info",
-      ),
+      level: setting(env, "LOG_LEVEL"),
       file: path(
         env,
         "LOG_FILE",
@@ -393,9 +270,13 @@ interface ParsedFlags {
   provider?: string;
   model?: string;
   "max-steps"?: string;
+  "tool-mode"?: string;
   sandbox?: string;
   "mcp-config"?: string;
   resume?: string;
+  http?: boolean;
+  port?: string;
+  host?: string;
   version?: boolean;
   help?: boolean;
   positionals: string[];
@@ -417,9 +298,9 @@ function parseFlags(argv: readonly string[]): ParsedFlags {
   }
   const positionals = parsed.positionals;
   const isKeysRotate = positionals.length === 2 && positionals[0] === "keys" && positionals[1] === "rotate";
-  const isDoctor = positionals.length === 1 && positionals[0] === "doctor";
+  const isCommand = positionals.length === 1 && ["doctor", "mcp"].includes(positionals[0] ?? "");
   const isStore = positionals[0] === "store";
-  if (positionals.length > 0 && !isKeysRotate && !isDoctor && !isStore) {
+  if (positionals.length > 0 && !isKeysRotate && !isCommand && !isStore) {
     throw new ConfigError(
       `Unexpected argument "${positionals.join(" ")}". Give a task with -p "task", or run agent --help.`,
     );
@@ -457,49 +338,52 @@ function storeUrl(raw: string | undefined): string | undefined {
   return value;
 }
 
-const booleanSchema = z
-  .string()
-  .transform((v) => v.toLowerCase())
-  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"]))
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-
-function wholeNumber(min: number, max: number) {
-  return z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
-}
-
 /** `{ [key]: value }` when the value is set, else `{}` (for optional fields under exactOptionalPropertyTypes). */
 function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }
 
-function parse<T>(
-  name: string,
-  raw: string | undefined,
-  schema: z.ZodType<T, string>,
-  accepted: string,
-  fallback: T,
-): T {
-  if (raw === undefined || raw === "") return fallback;
+/** The settings loadConfig validates, and the value each validates to. */
+type ParsedName = {
+  [N in SettingName]: (typeof SETTINGS)[N] extends { parse: object } ? N : never;
+}[SettingName];
+type ParsedValue<N extends ParsedName> = (typeof SETTINGS)[N] extends { parse: { schema: infer S } }
+  ? S extends z.ZodType
+    ? z.output<S>
+    : never
+  : never;
+
+function validate<N extends ParsedName>(name: N, raw: string, shownAs: string): ParsedValue<N> {
+  const { schema, accepted } = (SETTINGS[name] as Setting).parse as NonNullable<Setting["parse"]>;
   const result = schema.safeParse(raw.trim());
-  if (!result.success) throw new ConfigError(`Invalid ${name}="${raw}": expected ${accepted}.`);
-  return result.data;
+  if (!result.success) throw new ConfigError(`Invalid ${shownAs}: expected ${accepted}.`);
+  return result.data as ParsedValue<N>;
 }
 
-function pick<T>(
+/** The variable's value, validated by the table's schema; the table's default when it is unset or empty. */
+function setting<N extends ParsedName>(env: Record<string, string | undefined>, name: N): ParsedValue<N> {
+  const raw = env[name];
+  if (raw !== undefined && raw !== "") return validate(name, raw, `${name}="${raw}"`);
+  return validate(name, SETTINGS[name].default, `default of ${name}`);
+}
+
+/** As setting, for a variable whose table default is empty: undefined when unset. */
+function optionalSetting<N extends ParsedName>(
+  env: Record<string, string | undefined>,
+  name: N,
+): ParsedValue<N> | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === "" ? undefined : validate(name, raw, `${name}="${raw}"`);
+}
+
+/** As setting, with a command-line flag that wins over the variable. */
+function settingOrFlag<N extends ParsedName>(
+  env: Record<string, string | undefined>,
+  name: N,
   flag: string | undefined,
   flagName: string,
-  envValue: string | undefined,
-  envName: string,
-  schema: z.ZodType<T, string>,
-  accepted: string,
-  fallback: T,
-): T {
-  if (flag !== undefined) {
-    const result = schema.safeParse(flag.trim());
-    if (!result.success) throw new ConfigError(`Invalid ${flagName} "${flag}": expected ${accepted}.`);
-    return result.data;
-  }
-  return parse(envName, envValue, schema, accepted, fallback);
+): ParsedValue<N> {
+  return flag === undefined ? setting(env, name) : validate(name, flag, `${flagName} "${flag}"`);
 }
 
 function path(env: Record<string, string | undefined>, name: string, fallback: string): string {
@@ -537,4 +421,42 @@ function readProvidersFile(env: Record<string, string | undefined>, dataDir: str
     );
   }
   return result.data;
+}
+
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"];
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.includes(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** `agent mcp [--http [--port N] [--host H]]`, with AGENT_MCP_TOKEN for HTTP. */
+function mcpTransport(flags: ParsedFlags, env: Record<string, string | undefined>): McpServeTransport {
+  if (!flags.http) {
+    if (flags.port !== undefined || flags.host !== undefined) {
+      throw new ConfigError("--port and --host need --http: agent mcp --http --port 50060.");
+    }
+    return { kind: "stdio" };
+  }
+  const rawPort = flags.port?.trim();
+  const port = rawPort === undefined ? 50_060 : /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : Number.NaN;
+  if (!(port >= 0 && port <= 65_535)) {
+    throw new ConfigError(`Invalid --port "${flags.port}": expected a port from 0 to 65535.`);
+  }
+  const host = flags.host ?? "127.0.0.1";
+  if (!/^[\w.:[\]-]+$/.test(host)) {
+    throw new ConfigError(`Invalid --host "${host}": expected an interface address such as 127.0.0.1.`);
+  }
+  const token = env.AGENT_MCP_TOKEN || undefined;
+  if (token !== undefined && (token.length < 16 || /\s/.test(token))) {
+    throw new ConfigError(
+      "Invalid AGENT_MCP_TOKEN: expected at least 16 characters without spaces (e.g. openssl rand -hex 24).",
+    );
+  }
+  if (token === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `agent mcp --http --host ${host} listens beyond this machine: set AGENT_MCP_TOKEN to the bearer token clients must send.`,
+    );
+  }
+  return { kind: "http", host, port, ...(token ? { token } : {}) };
 }

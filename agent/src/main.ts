@@ -10,18 +10,18 @@ import { createSkillCommands } from "./cli/commands/skill.js";
 import { runDoctor, startupCheck } from "./cli/doctor.js";
 import { flushOutput } from "./cli/flush-output.js";
 import { rotateKeystore } from "./cli/keys-rotate.js";
+import { runMcpServer } from "./cli/mcp-server.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
 import { runStoreCommand } from "./cli/store-command.js";
 import { usageText } from "./cli/usage.js";
+import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { GitGuard } from "./git-guard/git-guard.js";
-import { GitGuardTools, gitGuardNote } from "./git-guard/git-guard-tools.js";
-import { InstallDependencyTools } from "./hub/install-dependency-tools.js";
+import { gitGuardNote } from "./git-guard/git-guard-tools.js";
+import { guardedTools } from "./guarded-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
-import { installTool, PublishingTools } from "./hub/publishing-tools.js";
-import { SpillScrubbingTools } from "./hub/spill-scrubbing-tools.js";
+import { installTool } from "./hub/publishing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
@@ -30,6 +30,7 @@ import { collectEnvSecrets, SecretSet } from "./keys/secrets.js";
 import { ProviderSession } from "./llm/session.js";
 import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
+import { openPlatformSession } from "./mcp-serve/platform-session.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
 import { openLibrary } from "./skills/open-library.js";
 import { createSkillServices } from "./skills/skill-services.js";
@@ -96,6 +97,33 @@ async function main(argv: string[]): Promise<number> {
     apiKey: providers.activeKey(),
   });
   if (config.mode.kind === "doctor") return runDoctor(term, checkInput());
+  const mcpFile = config.mcpConfig;
+  const readServers = async () => {
+    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
+    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
+    return servers;
+  };
+  if (config.mode.kind === "mcp") {
+    await readServers(); // a broken mcp.json stops the server at start, not at a client's first session
+    const open = () =>
+      openPlatformSession({
+        config,
+        logger,
+        servers: readServers,
+        scrub,
+        library,
+        model: () => providers.current(),
+      });
+    return runMcpServer({
+      transport: config.mode.transport,
+      version: version(),
+      open,
+      workspaceRoot: config.workspaceDir,
+      secrets,
+      addSecret: (value) => secrets.add(value),
+      logger,
+    }).finally(() => launcher.dispose());
+  }
   const header = {
     workspace: config.workspaceDir,
     provider: providers.active.name,
@@ -103,12 +131,6 @@ async function main(argv: string[]): Promise<number> {
   };
   const sessionLog = resumed?.log ?? SessionLog.create(config.sessionsDir, header, scrub, sessionId);
 
-  const mcpFile = config.mcpConfig;
-  const readServers = async () => {
-    const servers = mcpFile.explicit || existsSync(mcpFile.path) ? await loadMcpConfig(mcpFile.path) : [];
-    await guardTrustBoundary(() => refuseSandboxWritableCommands(mcpFile.path, servers, launcher), logger);
-    return servers;
-  };
   const servers = await readServers();
   const hub = new ToolHub({
     launcher,
@@ -119,9 +141,6 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
-  // Long outputs spill to .agent/logs/ in the workspace, raw: the agent redacts them there after each call.
-  // And what the sandbox does to .git (hooks, core.fsmonitor) is undone before git on the host runs it.
-  const gitGuard = await GitGuard.snapshot(config.workspaceDir);
   // On a shared store the agent carries dynamic tools between the store and the sandbox's folder.
   const toolSync = library.shared
     ? new ToolSync({
@@ -132,13 +151,9 @@ async function main(argv: string[]): Promise<number> {
       })
     : undefined;
   void toolSync?.start().catch((error: unknown) => logger.warn({ err: error }, "tool sync did not start"));
-  const published = toolSync ? new PublishingTools(hub, (name) => void toolSync.pushNow(name)) : hub;
-  // Without network in the sandbox (docker), install_dependency runs in a networked container of the agent's.
-  const sandboxTools = launcher.installer
-    ? new InstallDependencyTools(published, launcher.installer)
-    : published;
-  const spills = new SpillScrubbingTools(sandboxTools, { workspaceRoot: config.workspaceDir, scrub, logger });
-  const tools = new GitGuardTools(spills, gitGuard, logger);
+  const workspaceRoot = config.workspaceDir;
+  const publish = toolSync ? (name: string) => void toolSync.pushNow(name) : undefined;
+  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger, publish });
 
   const skills = createSkillServices({
     store: library.store,
@@ -153,6 +168,14 @@ async function main(argv: string[]): Promise<number> {
     scrub,
     record: (skill, args, durationMs, outcome) => sessionLog.skillRun(skill, args, durationMs, outcome),
   });
+  // run_code's calls come back through the model's own tools; TOOL_MODE decides what the model is offered.
+  const codeMode = createCodeMode({
+    hub,
+    tools: skills.tools,
+    mode: config.toolMode,
+    scrub,
+    skills: () => skills.registry.scan(),
+  });
   const instructions = new ProjectInstructions({
     workspaceRoot: config.workspaceDir,
     dataDir: config.dataDir,
@@ -160,8 +183,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const session = new AgentSession({
     providers,
-    tools: skills.tools,
+    tools: codeMode.tools,
     promptSections: skills.promptSections,
+    toolSections: codeMode.toolSections,
     workspaceRoot: config.workspaceDir,
     maxSteps: config.maxSteps,
     historyBudgetTokens: config.historyBudgetTokens,
@@ -256,8 +280,13 @@ function describeReload(statuses: ReturnType<ToolHub["status"]>): string {
 
 /** Expected failures: one line and exit 2 (usage, config, keystore). Anything else is a bug: its stack, exit 1. */
 function failure(error: unknown): { code: number; message: string } {
-  const expected = [ConfigError, McpConfigError, SessionNotFoundError, KeystoreError, StoreError];
-  if (expected.some((kind) => kind.isInstance(error))) return { code: 2, message: (error as Error).message };
+  const expected =
+    ConfigError.isInstance(error) ||
+    McpConfigError.isInstance(error) ||
+    SessionNotFoundError.isInstance(error) ||
+    KeystoreError.isInstance(error) ||
+    StoreError.isInstance(error);
+  if (expected) return { code: 2, message: error.message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 

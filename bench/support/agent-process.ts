@@ -38,7 +38,7 @@ export interface StartAgentOptions {
 }
 
 export function startAgent(task: string, options: StartAgentOptions): AgentProcess {
-  const env = agentEnv({ baseURL: options.baseURL, env: { LOG_LEVEL: "warn" } });
+  const env = agentEnv({ baseURL: options.baseURL, env: { LOG_LEVEL: "warn", ...options.env } });
   const cliArgs = [
     "-p",
     task,

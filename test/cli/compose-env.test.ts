@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "../support/run-agent.js";
+import { repoRoot } from "../support/repo-root.js";
 
 interface ExampleVariable {
   name: string;

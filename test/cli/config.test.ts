@@ -54,6 +54,14 @@ describe("config", () => {
     expect(config).toMatchObject({ maxSteps: 5, provider: "groq", model: "m", sandbox: { kind: "docker" } });
   });
 
+  it("takes TOOL_MODE or --tool-mode (calls by default) and refuses any other mode", () => {
+    expect(load([]).toolMode).toBe("calls");
+    expect(load([], { TOOL_MODE: "code" }).toolMode).toBe("code");
+    expect(load(["--tool-mode", "both"], { TOOL_MODE: "code" }).toolMode).toBe("both");
+    expect(failure([], { TOOL_MODE: "python" })).toMatch(/TOOL_MODE.*python.*calls, code or both/);
+    expect(failure(["--tool-mode", "all"])).toMatch(/--tool-mode.*all.*calls, code or both/);
+  });
+
   it("parses print mode, --json and --resume with and without a session", () => {
     expect(load(["-p", "task", "--json"]).mode).toEqual({ kind: "print", task: "task", json: true });
     expect(load(["--resume"]).resume).toBe("latest");

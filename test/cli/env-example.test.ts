@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../agent/src/config.js";
 import { builtinProviderNames, envPrefix } from "../../agent/src/llm/providers.js";
-import { repoRoot } from "../support/run-agent.js";
+import { repoRoot } from "../support/repo-root.js";
 
 const example = readFileSync(join(repoRoot, ".env.example"), "utf8");
 const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));

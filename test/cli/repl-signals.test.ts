@@ -32,11 +32,11 @@ it.each(["SIGTERM", "SIGHUP"] as const)(
     });
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     child.stdin.write("list the files\n"); // stdin stays open: the REPL waits for more
-    await waitUntil(() => stdout.includes("listed"));
+    await expect.poll(() => stdout.includes("listed"), { timeout: 15_000 }).toBe(true);
     expect(toolhostsFor(workspace)).toHaveLength(1);
     child.kill(signal);
     expect(await exited).toBe(130);
-    await waitUntil(() => toolhostsFor(workspace).length === 0);
+    await expect.poll(() => toolhostsFor(workspace).length, { timeout: 15_000 }).toBe(0);
   },
 );
 
@@ -50,12 +50,4 @@ function toolhostsFor(workspace: string): string[] {
       return false;
     }
   });
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -37,7 +37,7 @@ describe("REPL on a terminal", () => {
     pty = start();
     await pty.waitFor(/\/help for commands/);
     pty.type("first question\r");
-    await waitUntil(() => llm.requests.length === 1);
+    await expect.poll(() => llm.requests.length, { timeout: 15_000 }).toBe(1);
     await pty.waitFor(/thinking · step 1\/30 · 0 tokens/); // the status line while the model works
     pty.type("\x03");
     await pty.waitFor(/Interrupted\./);
@@ -62,10 +62,10 @@ describe("REPL on a terminal", () => {
     pty = start();
     await pty.waitFor(/\/help for commands/);
     pty.type("run it\r");
-    await waitUntil(() => processExists(marker));
+    await expect.poll(() => processExists(marker), { timeout: 15_000 }).toBe(true);
     pty.type("\x03");
     await pty.waitFor(/Interrupted/);
-    await waitUntil(async () => !(await processExists(marker)), 10_000);
+    await expect.poll(() => processExists(marker), { timeout: 10_000 }).toBe(false);
     pty.type("/bye\r");
     expect(await pty.exited).toBe(0);
   });
@@ -84,21 +84,14 @@ describe("/key on a terminal", () => {
     pty.type(`${key}\r`);
     await pty.waitFor(/Stored the key for openai \(sk-…8765\)/);
     pty.type("\u001b[A"); // up arrow: the previous line must not be the key
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    pty.type("RECALLED"); // echoed once the up arrow has been handled: what it recalled is on screen by then
+    await pty.waitFor(/RECALLED/);
     expect(pty.output).not.toContain(key);
     expect(pty.output).not.toContain("HIDDENCANARY");
     pty.type("\u0015/bye\r"); // Ctrl-U clears whatever the up arrow recalled
     expect(await pty.exited).toBe(0);
   });
 });
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function processExists(name: string): Promise<boolean> {
   const { readdirSync, readFileSync } = await import("node:fs");

@@ -2,8 +2,8 @@
 // result text and placeholders, near-name hints, lost-session detection and backoff bounds.
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "../../agent/src/hub/backoff.js";
 import { isSessionLost, nearToolNames, UnknownToolError } from "../../agent/src/hub/hub-errors.js";
 import { MAX_RESULT_CHARS, toolResultFromMcp } from "../../agent/src/hub/result-text.js";
 import {

@@ -10,7 +10,6 @@ import {
   type HttpServerProcess,
   startEverythingHttp,
   startFixtureHttp,
-  waitFor,
 } from "../fixtures/mcp/fixture-process.js";
 
 const options = () => ({ signal: new AbortController().signal });
@@ -134,7 +133,7 @@ describe("ToolHub over Streamable HTTP", () => {
     expect(names.some((name) => name.startsWith("silent__"))).toBe(false);
     const silent = hub.status().find((status) => status.name === "silent");
     expect(silent?.state).not.toBe("up");
-    expect(await waitFor(() => hub.status()[0]?.state === "down")).toBe(true);
+    await expect.poll(() => hub.status()[0]?.state === "down", { timeout: 10_000, interval: 50 }).toBe(true);
     expect(hub.status()[0]?.reason).toMatch(/cannot connect: .*(timed out|took longer)/i);
   });
 
@@ -147,7 +146,7 @@ describe("ToolHub over Streamable HTTP", () => {
     expect(hub.status()[0]).toMatchObject({ name: "late", state: "down" });
     expect(hub.status()[0]?.reason).toContain("cannot connect");
     track(await startFixtureHttp(port));
-    expect(await waitFor(() => hub.status()[0]?.state === "up", 15_000)).toBe(true);
+    await expect.poll(() => hub.status()[0]?.state === "up", { timeout: 15_000, interval: 50 }).toBe(true);
     expect((await hub.listTools()).map((tool) => tool.name)).toContain("late__echo");
   });
 
@@ -186,7 +185,9 @@ describe("ToolHub over Streamable HTTP", () => {
     for (let index = 0; index < 15; index++) {
       await hub.callTool("fx__echo", { text: String(index) }, { signal: turn.signal });
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Warnings are delivered in order: once this probe arrives, any listener warning from the calls has too.
+    process.emitWarning("probe", "ProbeWarning");
+    await expect.poll(() => warnings.some((warning) => warning.name === "ProbeWarning")).toBe(true);
     process.off("warning", onWarning);
     expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
   });

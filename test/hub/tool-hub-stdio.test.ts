@@ -19,7 +19,6 @@ import {
   everythingStdioCommand,
   fixtureCommand,
   isAlive,
-  waitFor,
 } from "../fixtures/mcp/fixture-process.js";
 
 const FAST_BACKOFF = { initialMs: 100, maxMs: 500 };
@@ -181,7 +180,9 @@ describe("ToolHub over stdio, one hub shared by tests that leave it usable", () 
     expect(hub.status().every((status) => !status.changedSinceStart)).toBe(true);
     // A tool the toolhost adds at runtime (as create_tool does) that collides with a server's tool.
     await hub.callTool("add_tool", { name: "fx__echo" }, options());
-    expect(await waitFor(() => hub.status()[0]?.changedSinceStart === true)).toBe(true);
+    await expect
+      .poll(() => hub.status()[0]?.changedSinceStart === true, { timeout: 10_000, interval: 50 })
+      .toBe(true);
     expect((await hub.listTools()).filter((tool) => tool.name === "fx__echo")).toHaveLength(1);
     expect((await hub.callTool("fx__echo", {}, options())).text).toBe("I am fx__echo");
     const fx = hub.status().find((status) => status.name === "fx");
@@ -224,7 +225,7 @@ describe("ToolHub over stdio, one hub per test", () => {
     // The hub notices the exit and relaunches it at once (first retry), before any call.
     const restarted = () =>
       childPids(everythingPath).some((other) => other !== pid) && everything()?.state === "up";
-    expect(await waitFor(restarted)).toBe(true);
+    await expect.poll(restarted, { timeout: 10_000, interval: 50 }).toBe(true);
     const result = await hub.callTool("everything__echo", { message: "back" }, options());
     expect(result.text).toContain('[Reconnected to MCP server "everything"');
     expect(result.text).toContain("Echo: back");
@@ -241,7 +242,9 @@ describe("ToolHub over stdio, one hub per test", () => {
     const toolhost = launcher.pid ?? 0;
     expect([grandchild, server, toolhost].every(isAlive)).toBe(true);
     await hub.close();
-    expect(await waitFor(() => ![grandchild, server, toolhost].some(isAlive))).toBe(true);
+    await expect
+      .poll(() => ![grandchild, server, toolhost].some(isAlive), { timeout: 10_000, interval: 50 })
+      .toBe(true);
     expect(await hub.listTools()).toEqual([]);
   });
 
@@ -262,6 +265,6 @@ describe("ToolHub over stdio, one hub per test", () => {
     expect(code).toBe(0);
     const pids = JSON.parse(output) as Record<string, number>;
     expect(Object.values(pids).every((pid) => pid > 0)).toBe(true);
-    expect(await waitFor(() => !Object.values(pids).some(isAlive))).toBe(true);
+    await expect.poll(() => !Object.values(pids).some(isAlive), { timeout: 10_000, interval: 50 }).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createChatModel } from "../../agent/src/llm/client.js";
 import { parseArguments } from "../../agent/src/loop/agent-loop.js";
-import { repoRoot } from "../support/run-agent.js";
+import { repoRoot } from "../support/repo-root.js";
 import { ScriptedLlm } from "../support/scripted-llm.js";
 
 interface Fixture {

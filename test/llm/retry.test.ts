@@ -1,4 +1,6 @@
 // Backoff arithmetic: jitter inside the exponential window, retry-after in seconds or as a date, caps.
+
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 import { describe, expect, it } from "vitest";
 import { parseRetryAfter, retryDelayMs } from "../../agent/src/llm/retry.js";
 
@@ -10,6 +12,16 @@ describe("retry delays", () => {
     expect(retryDelayMs(policy, 1, null, () => 1)).toBe(100);
     expect(retryDelayMs(policy, 3, null, () => 1)).toBe(400);
     expect(retryDelayMs(policy, 10, null, () => 1)).toBe(1_000);
+  });
+
+  it("waits by the same backoff as the hub's reconnects when the server sent no retry-after", () => {
+    for (const retry of [1, 2, 3, 4, 5, 12]) {
+      for (const draw of [0, 0.37, 0.5, 1]) {
+        expect(retryDelayMs(policy, retry, null, () => draw)).toBe(
+          backoffDelay(retry, { initialMs: 100, maxMs: 1_000 }, () => draw),
+        );
+      }
+    }
   });
 
   it("prefers retry-after, capped by the policy", () => {

@@ -191,7 +191,7 @@ describe("agent loop", () => {
     h.llm.enqueue({ toolCalls: [call("hang", {})] }, { text: "second turn answer" });
     const controller = new AbortController();
     const running = h.run("start", controller.signal);
-    await waitFor(() => tools.calls.length === 1);
+    await expect.poll(() => tools.calls.length).toBe(1);
     controller.abort();
     const result = await running;
     expect(result.reason).toBe("aborted");
@@ -208,7 +208,7 @@ describe("agent loop", () => {
     h.llm.enqueue({ kind: "hang" }, { text: "back" });
     const controller = new AbortController();
     const running = h.run("first", controller.signal);
-    await waitFor(() => h?.llm.requests.length === 1);
+    await expect.poll(() => h?.llm.requests.length).toBe(1);
     controller.abort();
     expect((await running).reason).toBe("aborted");
     expect((await h.run("second")).text).toBe("back");
@@ -262,11 +262,3 @@ describe("agent loop", () => {
     expect(kinds.at(-1)).toBe("turn_end");
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

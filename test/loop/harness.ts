@@ -3,7 +3,7 @@ import type { ChatMessage } from "../../agent/src/llm/messages.js";
 import { AgentLoop } from "../../agent/src/loop/agent-loop.js";
 import type { AgentEvent } from "../../agent/src/loop/events.js";
 import { History } from "../../agent/src/loop/history.js";
-import type { ToolSource } from "../../agent/src/loop/tools.js";
+import type { ToolSource, ToolSpec } from "../../agent/src/loop/tools.js";
 import { ScriptedLlm, type ScriptedLlmOptions } from "../support/scripted-llm.js";
 import { scriptedModel } from "../support/scripted-model.js";
 
@@ -28,6 +28,8 @@ export async function startHarness(
     /** The model's context window, as the server's /v1/models reports it (max_model_len). */
     window?: number;
     compactAtPercent?: number;
+    /** Sections that follow each request's tools (code mode's API). */
+    toolSections?: (offered: readonly ToolSpec[]) => readonly string[];
   } = {},
 ): Promise<Harness> {
   const llm = await ScriptedLlm.start(options.llm);
@@ -42,6 +44,7 @@ export async function startHarness(
     maxSteps: options.maxSteps ?? 30,
     scrub: options.scrub ?? ((text) => text),
     ...(options.compactAtPercent !== undefined ? { compactAtPercent: options.compactAtPercent } : {}),
+    ...(options.toolSections ? { toolSections: options.toolSections } : {}),
   });
   const events: AgentEvent[] = [];
   return {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RankDocument, rankDocuments, stem, tokenize } from "../../agent/src/playbooks/rank.js";
 import { PlaybookRegistry } from "../../agent/src/playbooks/registry.js";
-import { repoRoot } from "../support/run-agent.js";
+import { repoRoot } from "../support/repo-root.js";
 
 const corpus: RankDocument[] = [
   {

@@ -1,10 +1,10 @@
 // install_dependency: the spec validation table, argv-only commands, and through the docker sandbox a real
 // install in a short-lived hardened container that writes into the workspace's .venv and leaves nothing behind.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateInstallRequest } from "@ts-coding-agent/toolhost";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DockerLauncher } from "../../agent/src/sandbox/docker.js";
 import { imageInstallCommand } from "../../agent/src/sandbox/image-install-command.js";
 import { installCommand } from "../../mcp-servers/toolhost/src/tools/install-dependency.js";
@@ -19,6 +19,9 @@ import {
   TEST_IMAGE,
   testLauncher,
 } from "./docker-support.js";
+
+// Each install starts a networked container and runs pip or npm in it: a budget for a busy shared machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 describe("package spec validation", () => {
   const ok = (manager: "pip" | "npm", spec: string, allowUrls = false) =>
@@ -215,6 +218,44 @@ describe("install_dependency in the docker sandbox, answered by the launcher's i
     }
   });
 
+  it("goes on through a toolhost relaunch, and is stopped by dispose with its container removed", async () => {
+    workspace = await sandboxDir("install-ws-");
+    const srv = await sandboxDir("install-held-");
+    const index = await startHeldIndex(srv);
+    launcher = testLauncher(workspace, { installNetwork: index.network, installAllowUrls: true });
+    const { call, close } = sandboxTools(launcher);
+    const url = `http://${index.host}:8000/held-1.0-py3-none-any.whl`;
+    const running = () =>
+      expect.poll(() => installContainers(launcher.sessionId), { timeout: 60_000 }).toBe(1);
+    try {
+      // A relaunch of the toolhost (what the hub does after a crash) leaves the install alone: it ends with
+      // the index's own answer (404), not as cancelled.
+      const first = call("install_dependency", { manager: "pip", packages: [url] });
+      await running();
+      await launcher.launch();
+      writeFileSync(join(srv, "release"), "");
+      const answered = await first;
+      expect(answered.isError).toBe(true);
+      expect(answered.text).toMatch(/pip exited with code 1/);
+      expect(answered.text).not.toMatch(/cancelled/);
+      await expect.poll(() => installContainers(launcher.sessionId)).toBe(0);
+
+      // dispose() (the agent ends) stops an install still waiting on the index, and removes its container.
+      rmSync(join(srv, "release"));
+      const second = call("install_dependency", { manager: "pip", packages: [url] });
+      await running();
+      await launcher.dispose();
+      const stopped = await second;
+      expect(stopped.isError).toBe(true);
+      expect(stopped.text).toMatch(/^Installing \S+ failed: cancelled\./);
+      expect(await installContainers(launcher.sessionId)).toBe(0);
+    } finally {
+      await close();
+      await index.stop();
+      await removeDir(srv);
+    }
+  });
+
   it("refuses a bad spec without starting any container", async () => {
     workspace = await sandboxDir("install-ws-");
     launcher = testLauncher(workspace);
@@ -279,6 +320,51 @@ async function startWheelIndex(
   return { network, host, stop };
 }
 
+/**
+ * An index on a fresh internal network that holds every request until `<dir>/release` exists, then answers
+ * 404: an install that stays running for as long as the test needs.
+ */
+async function startHeldIndex(
+  dir: string,
+): Promise<{ network: string; host: string; stop: () => Promise<void> }> {
+  const network = `tca-test-held-net-${process.pid}`;
+  const host = `tca-test-held-${process.pid}`;
+  await docker.createNetwork({ Name: network, Internal: true });
+  const container = await docker.createContainer({
+    name: host,
+    Image: TEST_IMAGE,
+    Entrypoint: [],
+    Cmd: ["python3", "-c", HELD_INDEX_SCRIPT],
+    User: "1000:1000",
+    HostConfig: { NetworkMode: network, Binds: [`${dir}:/srv:ro`], AutoRemove: false },
+  });
+  const stop = async () => {
+    await container.remove({ force: true }).catch(() => undefined);
+    await docker
+      .getNetwork(network)
+      .remove()
+      .catch(() => undefined);
+  };
+  try {
+    await container.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { network, host, stop };
+}
+
+const HELD_INDEX_SCRIPT = `
+import http.server, os, time
+class Held(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        while not os.path.exists("/srv/release"):
+            time.sleep(0.1)
+        self.send_response(404)
+        self.end_headers()
+http.server.ThreadingHTTPServer(("0.0.0.0", 8000), Held).serve_forever()
+`;
+
 // Writes a minimal pure-Python wheel e2e_demo 1.0 with a console script.
 const WHEEL_SCRIPT = `
 import sys, zipfile, os
@@ -294,6 +380,7 @@ with zipfile.ZipFile(os.path.join(out, "e2e_demo-1.0-py3-none-any.whl"), "w") as
 // Writes an sdist e2e-demo 1.0 whose setup.py leaves a mark when pip builds it.
 const SDIST_SCRIPT = `
 import io, sys, tarfile, os
+
 out = sys.argv[1]
 setup = b"open('/workspace/pwned-sdist', 'w')\\nfrom setuptools import setup\\nsetup(name='e2e-demo', version='1.0')\\n"
 with tarfile.open(os.path.join(out, "e2e-demo-1.0.tar.gz"), "w:gz") as t:

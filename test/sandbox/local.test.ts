@@ -10,7 +10,7 @@ import { ToolHub } from "../../agent/src/hub/tool-hub.js";
 import { SandboxError } from "../../agent/src/sandbox/launcher.js";
 import { LocalLauncher } from "../../agent/src/sandbox/local.js";
 import { resolveToolhostCommand } from "../../agent/src/sandbox/toolhost-command.js";
-import { fixtureCommand, isAlive, waitFor } from "../fixtures/mcp/fixture-process.js";
+import { fixtureCommand, isAlive } from "../fixtures/mcp/fixture-process.js";
 
 let workspace: string;
 const cleanups: Array<() => Promise<void>> = [];
@@ -69,7 +69,9 @@ describe("LocalLauncher", () => {
     expect(isAlive(grandchild) && isAlive(toolhost)).toBe(true);
     await launcher.dispose();
     await launcher.dispose();
-    expect(await waitFor(() => !isAlive(grandchild) && !isAlive(toolhost))).toBe(true);
+    await expect
+      .poll(() => !isAlive(grandchild) && !isAlive(toolhost), { timeout: 10_000, interval: 50 })
+      .toBe(true);
   });
 
   it("stops the previous toolhost when launching a new one", async () => {
@@ -78,7 +80,7 @@ describe("LocalLauncher", () => {
     const first = launcher.pid ?? 0;
     await connect(launcher);
     expect(launcher.pid).not.toBe(first);
-    expect(await waitFor(() => !isAlive(first))).toBe(true);
+    await expect.poll(() => !isAlive(first), { timeout: 10_000, interval: 50 }).toBe(true);
   });
 
   it("refuses a workspace that does not exist, saying what to do", async () => {
@@ -184,7 +186,7 @@ describe("ToolHub with the real toolhost", () => {
     expect(shell.text).not.toContain("must-not-leak");
 
     process.kill(launcher.pid ?? 0, "SIGKILL");
-    expect(await waitFor(() => hub.status()[0]?.state === "down")).toBe(true);
+    await expect.poll(() => hub.status()[0]?.state === "down", { timeout: 10_000, interval: 50 }).toBe(true);
     const after = await hub.callTool("read_file", { path: "notes.txt" }, options());
     expect(after.text.split("\n")[0]).toContain(
       "The sandbox was restarted because the toolhost was killed by SIGKILL",

@@ -3,9 +3,13 @@
 // for byte, and a run that shows nothing (0 tests, an unknown runner, no failing test) changes nothing.
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../support/run-agent.js";
 import { type SkillHarness, startSkillHarness } from "./support/skill-harness.js";
+
+// Each test runs a skill program and a real test runner in the workspace, often twice (before and after a
+// patch): seconds on an idle machine, tens of seconds on a busy shared one. A budget, not a speed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let h: SkillHarness;
 beforeAll(async () => {

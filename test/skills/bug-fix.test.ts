@@ -2,9 +2,13 @@
 // tests fail (or that does not apply) is rolled back byte for byte, and a dry run writes nothing.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../support/run-agent.js";
 import { type SkillHarness, startSkillHarness } from "./support/skill-harness.js";
+
+// Each test runs a skill program and a real test runner in the workspace, often twice (before and after a
+// patch): seconds on an idle machine, tens of seconds on a busy shared one. A budget, not a speed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let h: SkillHarness;
 beforeAll(async () => {

@@ -5,12 +5,16 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ToolHub } from "../../agent/src/hub/tool-hub.js";
 import { LocalLauncher } from "../../agent/src/sandbox/local.js";
 import type { SkillContext } from "../../agent/src/skills/skill-api.js";
 import { createSkillContext } from "../../agent/src/skills/skill-context.js";
 import { scriptedModel } from "../support/scripted-model.js";
+
+// Each test runs a skill program and a real test runner in the workspace, often twice (before and after a
+// patch): seconds on an idle machine, tens of seconds on a busy shared one. A budget, not a speed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let workspace: string;
 let hub: ToolHub;

@@ -1,8 +1,10 @@
 // Drives a command through a real pseudo terminal (test/support/pty-host.py), for what only a TTY shows:
 // raw-mode Ctrl-C, the prompt, colour. Output is collected and can be awaited by pattern.
+
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 const host = join(fileURLToPath(new URL(".", import.meta.url)), "pty-host.py");
 
@@ -37,13 +39,9 @@ export class PtySession {
     this.child.stdin.write(text);
   }
 
+  /** Resolves once the output matches `pattern`; fails with the output so far after `timeoutMs`. */
   async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output)) {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await expect.poll(() => this.output, { timeout: timeoutMs, interval: 25 }).toMatch(pattern);
   }
 
   kill(): void {

@@ -2,11 +2,12 @@
 // test: its own HOME and DATA_DIR, a provider pointing at the scripted LLM, and nothing of ours.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { repoRoot } from "./repo-root.js";
 import { type CollectedRun, spawnCollecting } from "./spawn-collecting.js";
 
-export const repoRoot = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
+export { repoRoot };
+
 const tsxImport = join(repoRoot, "node_modules", "tsx", "dist", "esm", "index.mjs");
 export const agentMain = join(repoRoot, "agent", "src", "main.ts");
 

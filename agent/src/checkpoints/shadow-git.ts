@@ -1,6 +1,8 @@
 // Runs git on the shadow repository: its git dir under DATA_DIR, the workspace as its work tree, an index of
 // its own per session, and an environment built from scratch (no user config, hooks or GIT_* of ours leak in).
+
 import { spawn } from "node:child_process";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 export interface ShadowGitOptions {
   /** The shadow repository (a git dir outside the workspace). */
@@ -16,18 +18,13 @@ export interface ShadowGitOptions {
 }
 
 /** A git command failed, could not start, or ran out of time; the message says which and why. */
-export class ShadowGitError extends Error {
-  override readonly name = "ShadowGitError";
+export class ShadowGitError extends namedError("ShadowGitError") {
   constructor(
     message: string,
     /** "missing": git is not installed; "timeout": over the time limit; "failed": it exited non-zero. */
     readonly kind: "missing" | "timeout" | "failed",
   ) {
     super(message);
-  }
-
-  static isInstance(error: unknown): error is ShadowGitError {
-    return error instanceof Error && error.name === "ShadowGitError";
   }
 }
 

@@ -1,7 +1,9 @@
 // `agent keys rotate`: re-encrypts the keystore under a new master key, from LLM_NEW_MASTER_KEY or typed
 // (hidden) on a terminal. The keystore keeps a backup until the new file is durably in place.
+
 import { createInterface } from "node:readline";
 import { Keystore } from "../keys/keystore.js";
+import { isLongEnoughMasterKey, MASTER_KEY_MIN_LENGTH } from "../keys/master-key.js";
 import type { Terminal } from "./terminal.js";
 
 export interface RotateOptions {
@@ -27,8 +29,10 @@ export async function rotateKeystore(options: RotateOptions): Promise<number> {
     );
     return 2;
   }
-  if (next.length < 12) {
-    term.error("agent keys rotate: the new master key must have at least 12 characters.");
+  if (!isLongEnoughMasterKey(next)) {
+    term.error(
+      `agent keys rotate: the new master key must have at least ${MASTER_KEY_MIN_LENGTH} characters.`,
+    );
     return 2;
   }
   if (next === options.masterKey) {

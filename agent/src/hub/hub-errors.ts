@@ -1,10 +1,11 @@
 // The hub's named errors (thrown from callTool; the loop turns them into error results for the model) and the
 // test that tells a lost session or connection (worth one reconnect and retry) from any other failure.
+
 import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** The model called a tool name no server offers. */
-export class UnknownToolError extends Error {
-  override readonly name = "UnknownToolError";
+export class UnknownToolError extends namedError("UnknownToolError") {
   constructor(
     /** The name the model used. */
     readonly toolName: string,
@@ -14,14 +15,10 @@ export class UnknownToolError extends Error {
     const hint = nearNames.length > 0 ? ` Did you mean ${nearNames.join(", ")}?` : "";
     super(`Unknown tool "${toolName}".${hint} Only call tools from the tool list.`);
   }
-  static isInstance(error: unknown): error is UnknownToolError {
-    return error instanceof Error && error.name === "UnknownToolError";
-  }
 }
 
 /** The server behind a tool is down and could not be reconnected now. */
-export class ToolServerUnavailableError extends Error {
-  override readonly name = "ToolServerUnavailableError";
+export class ToolServerUnavailableError extends namedError("ToolServerUnavailableError") {
   constructor(
     /** Server name (`toolhost` for the built-ins). */
     readonly server: string,
@@ -30,31 +27,23 @@ export class ToolServerUnavailableError extends Error {
   ) {
     super(`The MCP server "${server}" is unavailable (${reason}). Use other tools or try again later.`);
   }
-  static isInstance(error: unknown): error is ToolServerUnavailableError {
-    return error instanceof Error && error.name === "ToolServerUnavailableError";
-  }
 }
 
 /**
  * The sandbox's toolhost could not be started, so there are no file or shell tools: the turn cannot do its
  * work. The message is the launcher's one line naming the cause and the fix.
  */
-export class SandboxUnavailableError extends Error {
-  override readonly name = "SandboxUnavailableError";
+export class SandboxUnavailableError extends namedError("SandboxUnavailableError") {
   constructor(
     /** Why the toolhost is down, as the launcher said it. */
     readonly reason: string,
   ) {
     super(reason);
   }
-  static isInstance(error: unknown): error is SandboxUnavailableError {
-    return error instanceof Error && error.name === "SandboxUnavailableError";
-  }
 }
 
 /** A tool call got no answer within its timeout. */
-export class ToolCallTimeoutError extends Error {
-  override readonly name = "ToolCallTimeoutError";
+export class ToolCallTimeoutError extends namedError("ToolCallTimeoutError") {
   constructor(
     /** The tool name the model used. */
     readonly toolName: string,
@@ -67,9 +56,6 @@ export class ToolCallTimeoutError extends Error {
         "Try a smaller task, or another approach.",
       options,
     );
-  }
-  static isInstance(error: unknown): error is ToolCallTimeoutError {
-    return error instanceof Error && error.name === "ToolCallTimeoutError";
   }
 }
 

@@ -1,6 +1,8 @@
 // MCP_CONFIG (mcp.json) in the `mcpServers` format Claude Desktop and Cursor use, validated with zod.
 // A bad file is a config error naming the file and the entry; a missing file means "no extra servers".
+
 import { readFile } from "node:fs/promises";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { z } from "zod";
 
 /** Name used for the toolhost in /tools; a server cannot take it. */
@@ -34,8 +36,7 @@ export type McpServerConfig =
     };
 
 /** mcp.json is unreadable or invalid; the CLI exits 2 with this message. */
-export class McpConfigError extends Error {
-  override readonly name = "McpConfigError";
+export class McpConfigError extends namedError("McpConfigError") {
   constructor(
     message: string,
     /** The config file. */
@@ -45,9 +46,6 @@ export class McpConfigError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-  static isInstance(error: unknown): error is McpConfigError {
-    return error instanceof Error && error.name === "McpConfigError";
   }
 }
 

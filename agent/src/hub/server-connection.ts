@@ -1,5 +1,6 @@
 // One MCP server as the hub sees it (the toolhost or an mcp.json entry): connect with a timeout, list and
 // cache its tools, call them with a timeout, reconnect once when the session was lost, back off while down.
+import { setTimeout as wait } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   ErrorCode,
@@ -7,10 +8,12 @@ import {
   type Tool,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { type BackoffPolicy, backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
+import { z } from "zod";
 import type { Logger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult } from "../loop/tools.js";
-import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 import { callMcpTool } from "./call-mcp-tool.js";
+import type { ClientRequestHandler } from "./client-request-handler.js";
 import { isSessionLost, ToolCallTimeoutError, ToolServerUnavailableError } from "./hub-errors.js";
 import type { OpenedTransport } from "./server-transport.js";
 import {
@@ -48,6 +51,8 @@ export interface ServerConnectionOptions {
   restartNotice: (reason: string) => string;
   /** Where events go. */
   logger: Logger;
+  /** Requests this server may send to the hub, read at each connect (the toolhost only: code mode). */
+  requestHandlers?: () => readonly ClientRequestHandler[];
 }
 
 const CLIENT_INFO = { name: "ts-coding-agent", version: "0.1.0" };
@@ -68,12 +73,17 @@ function abortError(signal: AbortSignal): Error {
     : new DOMException("The tool call was aborted", "AbortError");
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+/** `promise`, or an error naming `what` once `ms` have passed; the timer is cancelled either way. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  const cancel = new AbortController();
+  const expired = wait(ms, undefined, { signal: cancel.signal }).then(() => {
+    throw new Error(`${what} took longer than ${ms} ms`);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    cancel.abort();
+  }
 }
 
 export class ServerConnection {
@@ -229,7 +239,7 @@ export class ServerConnection {
     this.state = "connecting";
     const generation = ++this.generation;
     const { connectTimeoutMs, logger } = this.options;
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = this.newClient();
     this.pendingClient = client;
     this.lastTransportError = undefined;
     client.onerror = (error) => {
@@ -277,6 +287,21 @@ export class ServerConnection {
       this.markDown(`cannot connect: ${detail}`);
       return false;
     }
+  }
+
+  private newClient(): Client {
+    const handlers = this.options.requestHandlers?.() ?? [];
+    const experimental = Object.fromEntries(handlers.map((handler) => [handler.capability, {}]));
+    const client = new Client(CLIENT_INFO, {
+      capabilities: handlers.length === 0 ? {} : { experimental },
+    });
+    for (const handler of handlers) {
+      const schema = z.object({ method: z.literal(handler.method), params: z.looseObject({}).optional() });
+      client.setRequestHandler(schema, (request, extra) =>
+        handler.handle(request.params ?? {}, extra.signal),
+      );
+    }
+    return client;
   }
 
   /** Only an established connection can be lost; a failure while connecting is handled by doConnect. */

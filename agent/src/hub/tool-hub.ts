@@ -1,11 +1,12 @@
 // The loop's ToolSource over MCP: the sandbox's toolhost (built-ins, unprefixed, started lazily) plus every
 // mcp.json server (`<server>__<tool>`), with status for /tools, /reload and a close that leaves no process.
 
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "@ts-coding-agent/mcp-kit/backoff";
 import { DYNAMIC_TOOLS_STATUS_URI, dynamicToolsStatusSchema } from "@ts-coding-agent/toolhost";
 import { type Logger, silentLogger } from "../log/logger.js";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SandboxLauncher } from "../sandbox/launcher.js";
-import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
+import type { ClientRequestHandler } from "./client-request-handler.js";
 import { nearToolNames, SandboxUnavailableError, UnknownToolError } from "./hub-errors.js";
 import { type McpServerConfig, TOOLHOST_NAME } from "./mcp-config.js";
 import { ServerConnection } from "./server-connection.js";
@@ -52,6 +53,7 @@ export class ToolHub implements ToolSource {
   private serverConfigs = new Map<string, string>();
   private started: Promise<void> | undefined;
   private closed = false;
+  private toolhostRequests: readonly ClientRequestHandler[] = [];
 
   constructor(private readonly options: ToolHubOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -71,9 +73,18 @@ export class ToolHub implements ToolSource {
         backgroundReconnect: false,
         restartNotice: sandboxNotice,
         logger: this.logger,
+        requestHandlers: () => this.toolhostRequests,
       });
     }
     this.setServers(options.servers);
+  }
+
+  /**
+   * Requests the toolhost may send back to the agent (code mode's calls from run_code). Set before the toolhost
+   * first connects (it starts lazily); applied again at every reconnect. mcp.json servers never get them.
+   */
+  serveToolhostRequests(handlers: readonly ClientRequestHandler[]): void {
+    this.toolhostRequests = handlers;
   }
 
   /**

@@ -1,8 +1,12 @@
 // A lock file next to the keystore (`keys.enc.lock`, created whole by a hard link that fails if it exists) so
 // agents in other processes change the keystore one at a time: each re-reads it under the lock, losing nothing.
+
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { removeStaleTemps } from "./atomic-write.js";
 import { processGone, processIdentity } from "./process-identity.js";
 
@@ -13,9 +17,11 @@ export interface FileLockOptions {
   staleMs?: number;
 }
 
+/** Jittered backoff from 10 to 200 ms: holders keep the lock for milliseconds (a write) to a second (Argon2). */
+const LOCK_BACKOFF = { initialMs: 10, maxMs: 200 };
+
 /** The lock could not be taken in time: another process holds it. */
-export class FileLockTimeoutError extends Error {
-  override readonly name = "FileLockTimeoutError";
+export class FileLockTimeoutError extends namedError("FileLockTimeoutError") {
   constructor(
     /** The lock file. */
     readonly path: string,
@@ -23,9 +29,6 @@ export class FileLockTimeoutError extends Error {
     readonly holder: string,
   ) {
     super(`${path} is held by another process (${holder || "unknown"})`);
-  }
-  static isInstance(error: unknown): error is FileLockTimeoutError {
-    return error instanceof Error && error.name === "FileLockTimeoutError";
   }
 }
 
@@ -65,9 +68,7 @@ async function acquire(lockPath: string, content: LockContent, timeoutMs: number
       continue;
     }
     if (Date.now() >= deadline) throw new FileLockTimeoutError(lockPath, held?.holder ?? "");
-    // Jittered backoff from 10 to 200 ms: holders keep the lock for milliseconds (a write) to a second (Argon2).
-    const wait = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await sleep(backoffDelay(attempt + 1, LOCK_BACKOFF));
   }
 }
 

@@ -1,5 +1,6 @@
 // The one error the keystore throws: a stable code for callers to branch on and a message a user can act on.
 // Every message names the file and says what to do; none of them leaks key material.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** Why the keystore could not be opened or written. */
 export type KeystoreErrorCode =
@@ -15,8 +16,7 @@ export type KeystoreErrorCode =
   | "rotated";
 
 /** The keystore file could not be read, decrypted or written, or a caller passed a bad provider or key. */
-export class KeystoreError extends Error {
-  override readonly name = "KeystoreError";
+export class KeystoreError extends namedError("KeystoreError") {
   constructor(
     /** What went wrong, for callers that react differently (e.g. exit code 2 on `insecure-permissions`). */
     readonly code: KeystoreErrorCode,
@@ -26,9 +26,5 @@ export class KeystoreError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-
-  static isInstance(error: unknown): error is KeystoreError {
-    return error instanceof Error && error.name === "KeystoreError";
   }
 }

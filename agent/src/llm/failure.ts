@@ -1,5 +1,6 @@
 // A failed LLM request, classified once for both wire protocols: what kind of failure, whether a retry can
 // help, and the status and retry-after a server sent. Turned into the one LlmError the user sees.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { LlmErrorKind } from "./llm-error.js";
 import { describeCut, type GuardCut } from "./request-guard.js";
 import { isRetryableStatus } from "./retry.js";
@@ -13,9 +14,7 @@ export interface Failure {
 }
 
 /** A server's answer was not what the protocol promises (no choices, bad JSON). */
-export class ProtocolError extends Error {
-  override readonly name = "ProtocolError";
-}
+export class ProtocolError extends namedError("ProtocolError") {}
 
 /** An HTTP status and the server's message, as a Failure. */
 export function statusFailure(status: number, detail: string, retryAfter: string | null = null): Failure {

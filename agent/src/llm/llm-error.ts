@@ -1,5 +1,6 @@
 // The one error the LLM layer throws: which provider, which URL, what went wrong and what to check.
 // The REPL prints `message` as one line and stays usable; print mode maps it to exit code 1.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 export type LlmErrorKind =
   | "unreachable"
@@ -14,8 +15,7 @@ export type LlmErrorKind =
   /** A response ran past the total-time or size cap and was cut. */
   | "too-long";
 
-export class LlmError extends Error {
-  override readonly name = "LlmError";
+export class LlmError extends namedError("LlmError") {
   constructor(
     message: string,
     readonly details: {
@@ -32,10 +32,6 @@ export class LlmError extends Error {
 
   get kind(): LlmErrorKind {
     return this.details.kind;
-  }
-
-  static isInstance(error: unknown): error is LlmError {
-    return error instanceof Error && error.name === "LlmError";
   }
 }
 

@@ -82,7 +82,7 @@ export function openAiTransport(options: ChatModelOptions): { attempt: Attempt; 
         }
       );
     }
-    if (error instanceof ProtocolError || error instanceof SyntaxError) {
+    if (ProtocolError.isInstance(error) || error instanceof SyntaxError) {
       return { kind: "protocol", reason: error.message, retryable: false };
     }
     return undefined;

@@ -71,6 +71,13 @@ const builtins: readonly Provider[] = [
 
 export const builtinProviderNames = builtins.map((p) => p.name);
 
+/** A built-in provider's definition (its defaults before the environment and PROVIDERS_FILE apply). */
+export function builtinProvider(name: string): Provider {
+  const provider = builtins.find((p) => p.name === name);
+  if (!provider) throw new Error(`no built-in provider "${name}"`);
+  return provider;
+}
+
 const providerName = z
   .string()
   .regex(

@@ -1,5 +1,6 @@
-// When and how long to wait before retrying an LLM request: exponential backoff with full jitter,
+// When and how long to wait before retrying an LLM request: the shared exponential backoff with jitter,
 // honouring a server's `retry-after`, capped so an interactive user never waits for minutes.
+import { backoffDelay } from "@ts-coding-agent/mcp-kit/backoff";
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so attempts = maxRetries + 1). */
@@ -19,7 +20,7 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * The delay before retry number `retry` (1-based). A `retry-after` header (seconds or an HTTP date) wins when
- * present and sane; otherwise full jitter over an exponential window.
+ * present and sane; otherwise backoffDelay from `baseDelayMs` (50-100 % of an exponential window).
  */
 export function retryDelayMs(
   policy: RetryPolicy,
@@ -29,8 +30,7 @@ export function retryDelayMs(
 ): number {
   const fromHeader = parseRetryAfter(retryAfter);
   if (fromHeader !== undefined) return Math.min(fromHeader, policy.maxDelayMs);
-  const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.round(window / 2 + random() * (window / 2));
+  return backoffDelay(retry, { initialMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 }
 
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
@@ -40,20 +40,4 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

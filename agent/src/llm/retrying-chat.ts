@@ -1,11 +1,12 @@
 // One request with retries, for either wire protocol: every attempt runs under a RequestGuard (idle timeout,
 // total-time and size caps); a failure is retried only before any output streamed, then becomes one LlmError.
+import { setTimeout as wait } from "node:timers/promises";
 import type { ChatModelOptions, ChatRequest } from "./chat-model.js";
 import { connectionFailure, cutFailure, type Failure, firstLine } from "./failure.js";
 import { adviceFor, LlmError } from "./llm-error.js";
 import type { ChatResponse } from "./messages.js";
 import { RequestGuard, type RequestLimits } from "./request-guard.js";
-import { retryDelayMs, sleep } from "./retry.js";
+import { retryDelayMs } from "./retry.js";
 
 /** One attempt through a wire protocol. `started` turns true once output arrived (no retry after that). */
 export type Attempt = (
@@ -61,7 +62,7 @@ export async function chatWithRetries(
       const delayMs = retryDelayMs(retry, attemptNumber, failure.retryAfter);
       request.onRetry?.({ retry: attemptNumber, delayMs, reason: failure.reason });
       try {
-        await sleep(delayMs, request.signal);
+        await wait(delayMs, undefined, { signal: request.signal });
       } catch {
         throw toLlmError(
           options,

@@ -1,16 +1,12 @@
 // The provider and model in use for this session, and the switch between them. A model chosen with
 // `/provider <name> <model>` stays bound to that provider until changed, also across switches back and forth.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { ChatModelOptions } from "./chat-model.js";
 import { type ChatModel, createChatModel } from "./client.js";
 import type { Provider } from "./providers.js";
 import type { RetryPolicy } from "./retry.js";
 
-export class UnknownProviderError extends Error {
-  override readonly name = "UnknownProviderError";
-  static isInstance(error: unknown): error is UnknownProviderError {
-    return error instanceof Error && error.name === "UnknownProviderError";
-  }
-}
+export class UnknownProviderError extends namedError("UnknownProviderError") {}
 
 export interface ProviderSessionOptions {
   providers: Provider[];

@@ -25,6 +25,8 @@ export interface AgentLoopOptions {
   scrub: (text: string) => string;
   /** Extra system prompt sections for this turn's input (skills, playbooks). */
   promptSections?: (input: string) => readonly string[];
+  /** Sections that follow the tools offered in each request (code mode's API), asked at every step. */
+  toolSections?: (offered: readonly ToolSpec[]) => readonly string[];
   /** Called with each step's usage, after the session total is updated. */
   onUsage?: (step: Usage) => void;
   /** Tool calls of one response that run at once; the rest wait their turn. Default 8. */
@@ -127,7 +129,7 @@ export class AgentLoop {
         toolNames: tools.map((t) => t.name),
       }),
       instructions: this.options.instructions?.() ?? "",
-      sections: this.options.promptSections?.("") ?? [],
+      sections: [...(this.options.promptSections?.("") ?? []), ...(this.options.toolSections?.(tools) ?? [])],
       tools,
       history: this.options.history,
       compactAtPercent: this.compactAtPercent,
@@ -173,7 +175,8 @@ export class AgentLoop {
       let plan: RequestPlan | undefined;
       try {
         const model = this.options.model();
-        plan = await this.planRequest(model, tools, sections, signal, emit);
+        const stepSections = [...sections, ...(this.options.toolSections?.(tools) ?? [])];
+        plan = await this.planRequest(model, tools, stepSections, signal, emit);
         response = await model.chat({
           messages: plan.messages,
           tools,

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { ChatMessage, Usage } from "../llm/messages.js";
 import type { ConversationSummary } from "./conversation-summary.js";
 import type { SessionLine } from "./session-line.js";
@@ -12,12 +13,7 @@ import { type ConversationState, SessionReplay, type TurnStart } from "./session
 
 export const SESSION_FORMAT = "ts-coding-agent/session";
 
-export class SessionNotFoundError extends Error {
-  override readonly name = "SessionNotFoundError";
-  static isInstance(error: unknown): error is SessionNotFoundError {
-    return error instanceof Error && error.name === "SessionNotFoundError";
-  }
-}
+export class SessionNotFoundError extends namedError("SessionNotFoundError") {}
 
 export interface SessionHeader {
   workspace: string;

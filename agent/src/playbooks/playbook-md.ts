@@ -1,15 +1,11 @@
 // A playbook file: YAML front matter (name, description, keywords) and a Markdown body of advice the model
-// gets when a prompt is about its subject. Parsed with the yaml package and validated with zod.
-import { parse as parseYaml } from "yaml";
+// gets when a prompt is about its subject. Parsed by front-matter.ts and validated with zod.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { z } from "zod";
+import { parseFrontMatter } from "../front-matter.js";
 
 /** A playbook whose front matter is missing or invalid. */
-export class PlaybookMdError extends Error {
-  override readonly name = "PlaybookMdError";
-  static isInstance(error: unknown): error is PlaybookMdError {
-    return error instanceof Error && error.name === "PlaybookMdError";
-  }
-}
+export class PlaybookMdError extends namedError("PlaybookMdError") {}
 
 const frontMatterSchema = z.strictObject({
   name: z.string().min(1).max(80),
@@ -35,29 +31,19 @@ export interface PlaybookMd {
   body: string;
 }
 
-const FENCE = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-
 /** Parses a playbook. Throws PlaybookMdError naming the field and what is expected. */
 export function parsePlaybookMd(text: string): PlaybookMd {
-  const match = FENCE.exec(text);
-  if (!match) {
-    throw new PlaybookMdError(
-      "a playbook must start with YAML front matter between two '---' lines (name, description, keywords).",
-    );
+  const parsed = parseFrontMatter(text, frontMatterSchema);
+  switch (parsed.problem) {
+    case undefined:
+      return { ...parsed.data, body: parsed.body };
+    case "missing":
+      throw new PlaybookMdError(
+        "a playbook must start with YAML front matter between two '---' lines (name, description, keywords).",
+      );
+    case "yaml":
+      throw new PlaybookMdError(`the front matter is not valid YAML: ${parsed.reason}`);
+    case "schema":
+      throw new PlaybookMdError(`invalid front matter at ${parsed.path || "(top level)"}: ${parsed.message}`);
   }
-  let data: unknown;
-  try {
-    data = parseYaml(match[1] ?? "", { schema: "core", maxAliasCount: 20, logLevel: "error" });
-  } catch (error) {
-    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-    throw new PlaybookMdError(`the front matter is not valid YAML: ${reason}`);
-  }
-  const result = frontMatterSchema.safeParse(data ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new PlaybookMdError(
-      `invalid front matter at ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`,
-    );
-  }
-  return { ...result.data, body: text.slice(match[0].length).trim() };
 }

@@ -3,6 +3,7 @@
 // of the same image, as hardened, on a network that can reach registries; nothing from the workspace executes
 // there (image-install-command.ts).
 import { Writable } from "node:stream";
+import { setTimeout as wait } from "node:timers/promises";
 import {
   describeInstall,
   INSTALL_DEPENDENCY_TOOL,
@@ -88,7 +89,7 @@ export async function runInstallContainer(
     if (signal.aborted) onAbort();
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    await Promise.race([drained, wait(1_000, undefined, { ref: false })]);
     const state = (await container.inspect()).State;
     if (state.OOMKilled) failure ??= "the installer ran out of memory (raise SANDBOX_MEMORY_MB)";
     return { exitCode: StatusCode, output, ...(failure === undefined ? {} : { failure }) };

@@ -28,14 +28,6 @@ export interface ContainerTransportOptions {
   onRemoved?: () => void;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export class ContainerTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -126,10 +118,9 @@ export class ContainerTransport implements Transport {
     }
     stream.end();
     if (this.ended === undefined) {
-      await withTimeout(
-        this.options.container.wait({ condition: "not-running" }).catch(() => undefined),
-        EXIT_GRACE_MS,
-      );
+      await this.options.container
+        .wait({ condition: "not-running", abortSignal: AbortSignal.timeout(EXIT_GRACE_MS) })
+        .catch(() => undefined);
     }
     await this.remove();
     (stream as unknown as { destroy?: () => void }).destroy?.();
@@ -150,14 +141,12 @@ export class ContainerTransport implements Transport {
 
   private async describeEnd(): Promise<string> {
     const { container, label } = this.options;
-    await withTimeout(
-      container.wait({ condition: "not-running" }).catch(() => undefined),
-      END_CALL_TIMEOUT_MS,
-    );
-    const info = await withTimeout(
-      container.inspect().catch(() => undefined),
-      END_CALL_TIMEOUT_MS,
-    );
+    await container
+      .wait({ condition: "not-running", abortSignal: AbortSignal.timeout(END_CALL_TIMEOUT_MS) })
+      .catch(() => undefined);
+    const info = await container
+      .inspect({ abortSignal: AbortSignal.timeout(END_CALL_TIMEOUT_MS) })
+      .catch(() => undefined);
     const state = info?.State;
     const how = describeContainerEnd(
       state === undefined
@@ -171,7 +160,11 @@ export class ContainerTransport implements Transport {
 
   private async remove(): Promise<void> {
     try {
-      await withTimeout(this.options.container.remove({ force: true, v: true }), END_CALL_TIMEOUT_MS);
+      await this.options.container.remove({
+        force: true,
+        v: true,
+        abortSignal: AbortSignal.timeout(END_CALL_TIMEOUT_MS),
+      });
     } catch (error) {
       // Gone already, or being removed by a concurrent call: either way it will not linger.
       if (!isNotFound(error)) {

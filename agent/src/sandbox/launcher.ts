@@ -1,6 +1,8 @@
 // The sandbox is where every tool runs: a process (local) or a hardened container (docker) running the
 // toolhost, an MCP server on stdio. A launcher starts it and hands the hub a transport to talk MCP over.
+
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { NodeProgramRunner } from "./node-program.js";
 
 export type SandboxKind = "docker" | "local";
@@ -59,15 +61,11 @@ export interface SandboxLauncher {
 }
 
 /** The sandbox could not be started or was lost. */
-export class SandboxError extends Error {
-  override readonly name = "SandboxError";
+export class SandboxError extends namedError("SandboxError") {
   constructor(
     message: string,
     readonly options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-  static isInstance(error: unknown): error is SandboxError {
-    return error instanceof Error && error.name === "SandboxError";
   }
 }

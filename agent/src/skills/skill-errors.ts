@@ -1,17 +1,12 @@
 // The expected failures of the skills framework, each a named error whose message says what to do next.
 // The REPL prints the message; the run_skill tool returns it to the model as an error result.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** A SKILL.md whose front matter is missing, not YAML, or does not match the schema. */
-export class SkillMdError extends Error {
-  override readonly name = "SkillMdError";
-  static isInstance(error: unknown): error is SkillMdError {
-    return error instanceof Error && error.name === "SkillMdError";
-  }
-}
+export class SkillMdError extends namedError("SkillMdError") {}
 
 /** Unknown, missing or badly typed arguments; `usage` is the skill's usage line. */
-export class SkillArgsError extends Error {
-  override readonly name = "SkillArgsError";
+export class SkillArgsError extends namedError("SkillArgsError") {
   constructor(
     message: string,
     /** The usage line from SKILL.md. */
@@ -19,14 +14,10 @@ export class SkillArgsError extends Error {
   ) {
     super(`${message}\nUsage: ${usage}`);
   }
-  static isInstance(error: unknown): error is SkillArgsError {
-    return error instanceof Error && error.name === "SkillArgsError";
-  }
 }
 
 /** No skill by that name, or one that cannot run now (invalid, not approved, changed since approval). */
-export class SkillUnavailableError extends Error {
-  override readonly name = "SkillUnavailableError";
+export class SkillUnavailableError extends namedError("SkillUnavailableError") {
   constructor(
     message: string,
     /** The skill asked for. */
@@ -34,14 +25,10 @@ export class SkillUnavailableError extends Error {
   ) {
     super(message);
   }
-  static isInstance(error: unknown): error is SkillUnavailableError {
-    return error instanceof Error && error.name === "SkillUnavailableError";
-  }
 }
 
 /** A skill called a tool outside its allowed_tools. */
-export class SkillToolNotAllowedError extends Error {
-  override readonly name = "SkillToolNotAllowedError";
+export class SkillToolNotAllowedError extends namedError("SkillToolNotAllowedError") {
   constructor(
     /** The skill. */
     readonly skill: string,
@@ -54,15 +41,7 @@ export class SkillToolNotAllowedError extends Error {
         `Add "${tool}" to allowed_tools in its SKILL.md and /approve ${skill} again.`,
     );
   }
-  static isInstance(error: unknown): error is SkillToolNotAllowedError {
-    return error instanceof Error && error.name === "SkillToolNotAllowedError";
-  }
 }
 
 /** skill.ts cannot be loaded: a refused import, a syntax error, or no exported run(). */
-export class SkillLoadError extends Error {
-  override readonly name = "SkillLoadError";
-  static isInstance(error: unknown): error is SkillLoadError {
-    return error instanceof Error && error.name === "SkillLoadError";
-  }
-}
+export class SkillLoadError extends namedError("SkillLoadError") {}

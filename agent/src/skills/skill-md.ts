@@ -1,7 +1,8 @@
 // SKILL.md: YAML front matter (name, description, status, allowed_tools, args, usage) then a human-readable spec.
-// Parsed with the yaml package (data only, nothing evaluated) and validated with zod; the status line is edited in place.
-import { parse as parseYaml } from "yaml";
+// Parsed by front-matter.ts (yaml, data only, nothing evaluated) and validated with zod; the status line is edited in place.
+
 import { z } from "zod";
+import { parseFrontMatter, splitFrontMatter } from "../front-matter.js";
 import { SkillMdError } from "./skill-errors.js";
 
 export const SKILL_STATUSES = ["proposed", "approved", "deprecated"] as const;
@@ -80,57 +81,39 @@ function defaultFits(arg: SkillArgSpec): boolean {
   }
 }
 
-const FENCE = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-
-/** Splits the front matter from the body; undefined when the file does not start with a `---` block. */
-function splitFrontMatter(text: string): { yaml: string; body: string; end: number } | undefined {
-  const match = FENCE.exec(text.replace(/^\uFEFF/, ""));
-  if (!match) return undefined;
-  return { yaml: match[1] ?? "", body: text.slice(match[0].length), end: match[0].length };
-}
-
 /** Parses and validates a SKILL.md. Throws SkillMdError naming the field and what is expected. */
 export function parseSkillMd(text: string): SkillMd {
-  const parts = splitFrontMatter(text);
-  if (!parts) {
-    throw new SkillMdError(
-      "SKILL.md must start with YAML front matter between two '---' lines (name, description, status, allowed_tools, args).",
-    );
+  const parsed = parseFrontMatter(text, frontMatterSchema);
+  switch (parsed.problem) {
+    case undefined:
+      return { manifest: parsed.data, body: parsed.body };
+    case "missing":
+      throw new SkillMdError(
+        "SKILL.md must start with YAML front matter between two '---' lines (name, description, status, allowed_tools, args).",
+      );
+    case "yaml":
+      throw new SkillMdError(`The front matter is not valid YAML: ${parsed.reason}`);
+    case "schema":
+      throw new SkillMdError(
+        `Invalid front matter at ${parsed.path || "(front matter)"}: ${parsed.message}.`,
+      );
   }
-  let data: unknown;
-  try {
-    data = parseYaml(parts.yaml, { schema: "core", maxAliasCount: 20, logLevel: "error" });
-  } catch (error) {
-    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-    throw new SkillMdError(`The front matter is not valid YAML: ${reason}`);
-  }
-  const result = frontMatterSchema.safeParse(data ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join(".") || "(front matter)";
-    throw new SkillMdError(`Invalid front matter at ${where}: ${issue?.message ?? "invalid"}.`);
-  }
-  return { manifest: result.data, body: parts.body.trim() };
 }
 
 const STATUS_LINE = /^status:[^\n]*$/m;
 
 /** The text with the front matter's status line set to `status`; nothing else changes. */
 export function setSkillStatus(text: string, status: SkillStatus): string {
-  const parts = splitFrontMatter(text);
-  if (!parts || !STATUS_LINE.test(parts.yaml)) {
+  const span = splitFrontMatter(text);
+  if (!span || !STATUS_LINE.test(span.yaml)) {
     throw new SkillMdError("SKILL.md has no 'status:' line in its front matter; add 'status: proposed'.");
   }
-  const offset = text.length - text.replace(/^\uFEFF/, "").length;
-  const head = text.slice(0, offset + parts.end).replace(STATUS_LINE, `status: ${status}`);
-  return head + text.slice(offset + parts.end);
+  return text.slice(0, span.bodyStart).replace(STATUS_LINE, `status: ${status}`) + text.slice(span.bodyStart);
 }
 
 /** The text with the front matter's status line blanked, so approving (which sets it) keeps the hash. */
 export function normaliseStatus(text: string): string {
-  const parts = splitFrontMatter(text);
-  if (!parts) return text;
-  const offset = text.length - text.replace(/^\uFEFF/, "").length;
-  const head = text.slice(0, offset + parts.end).replace(STATUS_LINE, "status:");
-  return head + text.slice(offset + parts.end);
+  const span = splitFrontMatter(text);
+  if (!span) return text;
+  return text.slice(0, span.bodyStart).replace(STATUS_LINE, "status:") + text.slice(span.bodyStart);
 }

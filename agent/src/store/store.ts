@@ -1,5 +1,6 @@
 // The library's storage: skills, approvals, dynamic tools and artifacts as versioned items, each a few named
 // text files, in local folders (LocalStore) or on a Redis shared by many agents (RedisStore). ADR 019.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** What an item is. Each kind has its own names and files. */
 export type StoreKind = "skill" | "approval" | "tool" | "artifact";
@@ -74,8 +75,7 @@ export interface Store {
 }
 
 /** A versioned write lost: someone else wrote the item since it was read. Read it again and retry. */
-export class StoreConflictError extends Error {
-  override readonly name = "StoreConflictError";
+export class StoreConflictError extends namedError("StoreConflictError") {
   constructor(
     readonly kind: StoreKind,
     readonly itemName: string,
@@ -88,18 +88,10 @@ export class StoreConflictError extends Error {
       `${kind} "${itemName}" was changed by someone else (expected ${describe(expected)}, found ${describe(actual)}); read it again and retry.`,
     );
   }
-  static isInstance(error: unknown): error is StoreConflictError {
-    return error instanceof Error && error.name === "StoreConflictError";
-  }
 }
 
 /** A bad name or file for a kind, or a store that cannot be reached: the message says what to fix. */
-export class StoreError extends Error {
-  override readonly name = "StoreError";
-  static isInstance(error: unknown): error is StoreError {
-    return error instanceof Error && error.name === "StoreError";
-  }
-}
+export class StoreError extends namedError("StoreError") {}
 
 function describe(version: string | null): string {
   return version === null ? "no item" : `version ${version}`;

@@ -1,5 +1,6 @@
 // The datetime tools' logic, with an injected clock: current time in a zone and wall-time conversion between
 // zones, with the same fields and error meanings as the reference MCP time server (modelcontextprotocol/servers).
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 import {
   instantOfWallClock,
@@ -33,13 +34,7 @@ export interface TimeConversionResult {
 }
 
 /** An expected failure of a time tool; the message is what the model reads. */
-export class TimeToolError extends Error {
-  override readonly name = "TimeToolError";
-
-  static isInstance(error: unknown): error is TimeToolError {
-    return error instanceof Error && error.name === "TimeToolError";
-  }
-}
+export class TimeToolError extends namedError("TimeToolError") {}
 
 /** Formats an hour difference as the reference does: one decimal when whole, else up to two, sign always. */
 export function formatHourDifference(minutes: number): string {

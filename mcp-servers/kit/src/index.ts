@@ -3,6 +3,7 @@
 
 export { createLogger, type Logger } from "./create-logger.js";
 export { KitConfigError } from "./kit-config-error.js";
+export { namedError } from "./named-error.js";
 export { checkBearer, checkHost, type GuardRefusal } from "./request-guards.js";
 export { type RunFromEnvOptions, readServerEnv, runFromEnv, type ServerEnv } from "./run-from-env.js";
 export { type RunningMcpServer, type ServeMcpOptions, serveMcp } from "./serve-mcp.js";

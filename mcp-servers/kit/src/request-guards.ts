@@ -49,10 +49,14 @@ export function checkHost(
   return undefined;
 }
 
-/** Accepts the request when no token is configured or the Authorization header carries exactly it. */
+/**
+ * Accepts the request when no token is configured or the Authorization header carries exactly it.
+ * `variable` names where the token comes from, for the refusal message.
+ */
 export function checkBearer(
   token: string | undefined,
   authorization: string | undefined,
+  variable = "MCP_AUTH_TOKEN",
 ): GuardRefusal | undefined {
   if (token === undefined || token === "") return undefined;
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
@@ -61,6 +65,6 @@ export function checkBearer(
   if (match?.[1] !== undefined && timingSafeEqual(digest(match[1].trim()), digest(token))) return undefined;
   return {
     status: 401,
-    message: "Missing or wrong bearer token: send 'Authorization: Bearer <MCP_AUTH_TOKEN>'",
+    message: `Missing or wrong bearer token: send 'Authorization: Bearer <${variable}>'`,
   };
 }

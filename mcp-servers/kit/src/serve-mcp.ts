@@ -24,6 +24,8 @@ export interface ServeMcpOptions {
   registerTools: (server: McpServer) => void;
   /** When set, /mcp requests must carry `Authorization: Bearer <authToken>` or get 401. */
   authToken?: string;
+  /** Where the token comes from, named in the 401 message. Default MCP_AUTH_TOKEN. */
+  authTokenVariable?: string;
   /** Hostnames accepted in Host and Origin (no port); default localhost, 127.0.0.1, [::1]; "*" disables. */
   allowedHosts?: readonly string[];
   /** Logger for session and error lines; default pino at LOG_LEVEL (info). */
@@ -77,7 +79,7 @@ export async function serveMcp(options: ServeMcpOptions): Promise<RunningMcpServ
     if (request.routeOptions.url === "/healthz") return;
     const refusal =
       checkHost(allowedHosts, request.headers.host, request.headers.origin) ??
-      checkBearer(options.authToken, request.headers.authorization);
+      checkBearer(options.authToken, request.headers.authorization, options.authTokenVariable);
     if (refusal === undefined) return;
     logger.warn({ status: refusal.status, host: request.headers.host }, refusal.message);
     if (refusal.status === 401) reply.header("www-authenticate", 'Bearer realm="mcp"');

@@ -1,11 +1,10 @@
 // The expected failures of the kernel layer, one named error with a kind; the message says what to do next.
 // The tools turn it into an isError result; anything else thrown there is a bug.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 export type KernelErrorKind = "not-found" | "limit" | "busy" | "start-failed" | "died";
 
-export class KernelError extends Error {
-  override readonly name = "KernelError";
-
+export class KernelError extends namedError("KernelError") {
   constructor(
     message: string,
     /** Which expected failure this is. */
@@ -14,9 +13,5 @@ export class KernelError extends Error {
     readonly kernelId?: string,
   ) {
     super(message);
-  }
-
-  static isInstance(error: unknown): error is KernelError {
-    return error instanceof Error && error.name === "KernelError";
   }
 }

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { setTimeout as wait } from "node:timers/promises";
 import { driverPath } from "./driver-path.js";
 import { KernelError } from "./kernel-error.js";
 import { OutputCapture } from "./output-capture.js";
@@ -197,7 +198,7 @@ export class PythonKernel {
       let onStopped!: () => void;
       const stoppedThenGrace = new Promise<void>((resolve) => {
         onStopped = resolve;
-      }).then(() => delay(this.#graceMs));
+      }).then(() => wait(this.#graceMs, undefined, { ref: false }));
       // A SIGINT that lands before the driver has started the cell is ignored by it, so keep sending one
       // until the reply comes; once the cell has ended the driver ignores them, so none leaks into the next.
       let resend: NodeJS.Timeout | undefined;
@@ -229,7 +230,7 @@ export class PythonKernel {
       }
       if (answer === undefined && this.alive) await this.kill();
       // The markers follow the reply on other pipes; give them a moment, bounded, then take what came.
-      if (answer !== undefined) await Promise.race([markers, delay(2000)]);
+      if (answer !== undefined) await Promise.race([markers, wait(2000, undefined, { ref: false })]);
       const stdout = this.#stdout.take().text;
       const stderr = this.#stderr.take().text;
       const durationMs = Date.now() - started;
@@ -278,7 +279,7 @@ export class PythonKernel {
   /** Kills the kernel's whole process group and waits for the kernel to exit. Never throws. */
   async kill(): Promise<void> {
     this.killNow();
-    await Promise.race([this.#exited, delay(5000)]);
+    await Promise.race([this.#exited, wait(5000, undefined, { ref: false })]);
   }
 
   /** Synchronous SIGKILL of the process group, for process-exit handlers. */
@@ -307,7 +308,7 @@ export class PythonKernel {
       return await Promise.race([
         reply,
         this.#exited.then(() => undefined),
-        delay(timeoutMs).then(() => undefined),
+        wait(timeoutMs, undefined, { ref: false }).then(() => undefined),
       ]);
     } finally {
       this.#waiting.delete(id);
@@ -325,8 +326,4 @@ export class PythonKernel {
     this.#waiting.delete(reply.id);
     resolve?.(reply);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

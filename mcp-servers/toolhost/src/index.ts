@@ -2,6 +2,15 @@
 // The server's internals (workspace, tools, dynamic tools) stay private; the process is started by its main.ts.
 
 export {
+  CODE_CALL_CAPABILITY,
+  CODE_CALL_METHOD,
+  type CodeCallParams,
+  type CodeCallResult,
+  codeCallParamsSchema,
+  codeCallResultSchema,
+  RUN_CODE,
+} from "./code-mode/protocol.js";
+export {
   DYNAMIC_TOOLS_STATUS_URI,
   type DynamicToolsStatus,
   dynamicToolsStatusSchema,

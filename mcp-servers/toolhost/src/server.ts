@@ -3,7 +3,8 @@
 import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { z } from "zod";
+import { z } from "zod";
+import { createRunCodeTool } from "./code-mode/run-code-tool.js";
 import { DynamicTools } from "./dynamic/dynamic-tools.js";
 import { createContextOperations } from "./dynamic/tool-context.js";
 import { describePermissionDenied, isPermissionError } from "./permission-denied.js";
@@ -52,6 +53,8 @@ export interface Toolhost {
   dispose: () => Promise<void>;
 }
 
+const anyResult = z.looseObject({});
+
 function errorResult(text: string): CallToolResult {
   return { content: [{ type: "text", text }], isError: true };
 }
@@ -90,6 +93,13 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
         const context: ToolCallContext = {
           signal,
           ...(batcher === undefined ? {} : { reportProgress: (text: string) => batcher.push(text) }),
+          // Custom methods are outside the SDK's request union; the answer is validated by the caller.
+          askClient: (method, params, { signal: askSignal, timeoutMs }) =>
+            extra.sendRequest({ method, params } as unknown as ServerRequest, anyResult, {
+              signal: askSignal,
+              timeout: timeoutMs,
+            }),
+          clientSupports: (name) => server.server.getClientCapabilities()?.experimental?.[name] !== undefined,
         };
         try {
           const outcome = await descriptor.handler(args, context);
@@ -150,6 +160,14 @@ export function createToolhost(options: ToolhostOptions): Toolhost {
           logError,
         });
   if (dynamicTools !== undefined) addTool(createCreateTool({ dynamicTools }));
+  addTool(
+    createRunCodeTool({
+      workspace,
+      processGroups,
+      defaultTimeoutSeconds: options.shellTimeoutSeconds,
+      maxTimeoutSeconds: options.shellMaxTimeoutSeconds,
+    }),
+  );
   // The docker sandbox answers install_dependency itself, in a networked container (sandbox/docker-install.ts).
   addTool(
     createInstallDependencyTool({

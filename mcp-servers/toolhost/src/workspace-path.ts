@@ -65,7 +65,8 @@ export function toWorkspaceRelative(input: string, roots: { given: string; real:
 }
 
 /**
- * Refuses agent-internal paths: every write under `.agent/`, reads under `.agent/` outside `.agent/logs/`,
+ * Refuses agent-internal paths: every write under `.agent/`, reads under `.agent/` outside `.agent/logs/` and
+ * `.agent/artifacts/` (run_code's artifacts),
  * and any file named `keys.enc` (the keystore, should someone mount it).
  */
 export function checkAgentInternal(relative: string, intent: AccessIntent, input: string): void {
@@ -85,11 +86,11 @@ export function checkAgentInternal(relative: string, intent: AccessIntent, input
       `Path ${input} is under .agent/, which holds the agent's own files; write somewhere else.`,
     );
   }
-  if (segments[1] !== "logs") {
+  if (segments[1] !== "logs" && segments[1] !== "artifacts") {
     throw new WorkspaceError(
       input,
       "agent-internal",
-      `Path ${input} is under .agent/; only .agent/logs/ (spilled shell output) is readable.`,
+      `Path ${input} is under .agent/; only .agent/logs/ (spilled shell output) and .agent/artifacts/ (run_code's artifacts) are readable.`,
     );
   }
 }

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { KernelError } from "../../../mcp-servers/python/src/kernel-error.js";
 import { KernelPool } from "../../../mcp-servers/python/src/kernel-pool.js";
-import { processExists, waitGone } from "./process-state.js";
+import { processExists } from "./process-state.js";
 
 const pools: KernelPool[] = [];
 afterEach(async () => {
@@ -143,7 +143,7 @@ describe("KernelPool and PythonKernel", () => {
     expect(fresh.id).toBe("default");
     expect(fresh.pid).not.toBe(oldPid);
     expect((await run(pool, "z")).error).toContain("NameError");
-    expect(await waitGone(oldPid as number)).toBe(true);
+    await expect.poll(() => processExists(oldPid as number), { timeout: 10_000, interval: 100 }).toBe(false);
   });
 
   it("reaps idle kernels: the default one comes back empty with a notice, others are gone", async () => {
@@ -183,7 +183,7 @@ describe("KernelPool and PythonKernel", () => {
     const kernelPid = pool.peek()?.pid as number;
     expect(processExists(sleepPid)).toBe(true);
     await pool.shutdownAll();
-    expect(await waitGone(kernelPid)).toBe(true);
-    expect(await waitGone(sleepPid)).toBe(true);
+    await expect.poll(() => processExists(kernelPid), { timeout: 10_000, interval: 100 }).toBe(false);
+    await expect.poll(() => processExists(sleepPid), { timeout: 10_000, interval: 100 }).toBe(false);
   });
 });

@@ -14,12 +14,3 @@ export function processExists(pid: number): boolean {
     return false;
   }
 }
-
-/** Waits (bounded, 10 s) until the process is gone; returns whether it went. */
-export async function waitGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (!processExists(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return !processExists(pid);
-}

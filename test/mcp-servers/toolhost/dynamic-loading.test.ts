@@ -45,21 +45,6 @@ async function writeTool(name: string, code: string, parameters: Record<string, 
   );
 }
 
-/** Polls tools/list until `check` holds. */
-async function eventuallyListed(host: DynamicHost, check: (names: string[]) => boolean): Promise<boolean> {
-  let names: string[] = [];
-  const poll = async () => {
-    names = await host.toolNames();
-  };
-  await poll();
-  const deadline = Date.now() + 15_000;
-  while (!check(names) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await poll();
-  }
-  return check(names);
-}
-
 describe("dynamic tools on disk", () => {
   it("survive a restart of the toolhost: a new one loads them from the folder", async () => {
     const first = await start();
@@ -82,12 +67,12 @@ describe("dynamic tools on disk", () => {
     const host = await start();
     const changes = host.listChanged();
     await writeTool("dropped_in", "export default async () => 'hot';");
-    expect(await eventuallyListed(host, (names) => names.includes("dropped_in"))).toBe(true);
+    await expect.poll(() => host.toolNames(), { timeout: 15_000, interval: 100 }).toContain("dropped_in");
     expect(host.listChanged()).toBeGreaterThan(changes);
     expect((await host.call("dropped_in", { path: "x" })).text).toBe("hot");
 
     await rm(path.join(dirs.toolsDir, "dropped_in"), { recursive: true });
-    expect(await eventuallyListed(host, (names) => !names.includes("dropped_in"))).toBe(true);
+    await expect.poll(() => host.toolNames(), { timeout: 15_000, interval: 100 }).not.toContain("dropped_in");
   });
 
   it("lists a tool that fails to load with the reason, and still loads the others", async () => {

@@ -21,7 +21,7 @@ afterEach(async () => {
   await sandbox.remove();
 });
 
-it("lists the six built-in tools with the DESIGN §3 parameters in about 700 tokens", async () => {
+it("lists the six built-in tools with the DESIGN §3 parameters in about 700 tokens, and run_code", async () => {
   const { tools } = await host.client.listTools();
   const byName = Object.fromEntries(
     tools.map((tool) => [tool.name, Object.keys(tool.inputSchema.properties ?? {})]),
@@ -33,16 +33,22 @@ it("lists the six built-in tools with the DESIGN §3 parameters in about 700 tok
     edit_file: ["path", "old_text", "new_text", "replace_all"],
     shell: ["command", "timeout_seconds"],
     install_dependency: ["manager", "packages"],
+    run_code: ["code", "timeout_seconds"],
   });
-  const asSentToTheModel = tools.map((tool) => ({
-    type: "function",
-    function: {
-      name: tool.name,
-      description: tool.description,
-      parameters: toLlmParameters(tool.inputSchema),
-    },
-  }));
-  expect(encode(JSON.stringify(asSentToTheModel)).length).toBeLessThan(700);
+  // run_code is offered only with TOOL_MODE=code or both (its API then goes in the system prompt).
+  const sent = (list: typeof tools) =>
+    list.map((tool) => ({
+      type: "function",
+      function: {
+        name: tool.name,
+        description: tool.description,
+        parameters: toLlmParameters(tool.inputSchema),
+      },
+    }));
+  const calls = tools.filter((tool) => tool.name !== "run_code");
+  expect(encode(JSON.stringify(sent(calls))).length).toBeLessThan(700);
+  const runCode = tools.filter((tool) => tool.name === "run_code");
+  expect(encode(JSON.stringify(sent(runCode))).length).toBeLessThan(200);
 });
 
 it("announces a tool added after connect with tools/list_changed, and its removal too", async () => {

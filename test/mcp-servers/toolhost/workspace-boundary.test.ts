@@ -62,7 +62,11 @@ describe("escape attempts are refused with the path and the rule", () => {
       path: () => "dir-out/secret.txt",
       says: /symlink .*outside the workspace/,
     },
-    { name: "agent config", path: () => ".agent/config.json", says: /only \.agent\/logs\/ .* is readable/ },
+    {
+      name: "agent config",
+      path: () => ".agent/config.json",
+      says: /only \.agent\/logs\/ .* and \.agent\/artifacts\/ .* are readable/,
+    },
     { name: "keystore", path: () => "data/keys.enc", says: /keystore file \(keys\.enc\)/ },
   ];
 

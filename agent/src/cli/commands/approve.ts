@@ -36,8 +36,11 @@ export function createApproveCommand(services: SkillServices): SlashCommand {
         const by = await commitApproval(services.registry, request);
         term.line(`Approved ${name} (by ${by}). Run it with /skill ${name}.`);
       } catch (error) {
-        const expected = [SkillUnavailableError, StoreError, StoreConflictError];
-        if (expected.some((kind) => kind.isInstance(error))) term.error((error as Error).message);
+        const expected =
+          SkillUnavailableError.isInstance(error) ||
+          StoreError.isInstance(error) ||
+          StoreConflictError.isInstance(error);
+        if (expected) term.error(error.message);
         else throw error;
       }
     },

@@ -1,7 +1,9 @@
 // /key: stores, lists and removes provider keys in the encrypted keystore, and rotates its master key.
 // Keys are never echoed, never reach the model, the history or the session log; each one joins the scrubber.
+
 import { KeystoreError } from "../../keys/keystore-error.js";
 import { maskKey } from "../../keys/mask.js";
+import { isLongEnoughMasterKey, MASTER_KEY_MIN_LENGTH } from "../../keys/master-key.js";
 import type { CommandContext, SlashCommand } from "./command.js";
 
 const usage = [
@@ -100,9 +102,11 @@ function list({ term, services }: CommandContext): void {
 
 async function rotate(context: CommandContext): Promise<void> {
   const { term, services } = context;
-  const first = await context.askSecret("New master key (input hidden, at least 12 characters): ");
-  if (!first || first.length < 12) {
-    term.error("Not rotated: the new master key must have at least 12 characters.");
+  const first = await context.askSecret(
+    `New master key (input hidden, at least ${MASTER_KEY_MIN_LENGTH} characters): `,
+  );
+  if (!first || !isLongEnoughMasterKey(first)) {
+    term.error(`Not rotated: the new master key must have at least ${MASTER_KEY_MIN_LENGTH} characters.`);
     return;
   }
   const second = await context.askSecret("Repeat the new master key: ");

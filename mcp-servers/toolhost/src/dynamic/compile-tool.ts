@@ -8,10 +8,10 @@ const MAX_DIAGNOSTICS_SHOWN = 5;
 
 export type CompileOutcome = { ok: true; javascript: string } | { ok: false; message: string };
 
-type Ts = typeof TypeScript;
+export type Ts = typeof TypeScript;
 let loading: Promise<Ts> | undefined;
 // TypeScript costs the toolhost about 80 MB: load it only once a dynamic tool is compiled.
-function loadTypeScript(): Promise<Ts> {
+export function loadTypeScript(): Promise<Ts> {
   loading ??= import("typescript").then((module) => module.default);
   return loading;
 }
@@ -33,7 +33,7 @@ function hasDefaultExport(ts: Ts, source: TypeScript.SourceFile): boolean {
   });
 }
 
-function describeDiagnostic(ts: Ts, diagnostic: TypeScript.Diagnostic): string {
+export function describeDiagnostic(ts: Ts, diagnostic: TypeScript.Diagnostic): string {
   const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
   if (diagnostic.file === undefined || diagnostic.start === undefined) return text;
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);

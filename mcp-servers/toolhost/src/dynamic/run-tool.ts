@@ -12,7 +12,7 @@ import type { ContextOperation } from "./tool-context.js";
 /** Console output (stdout + stderr) of a tool process kept for the result. */
 const CONSOLE_LIMIT_BYTES = 8 * 1024;
 /** ctx operations one call may have running at once, and in total: a tool cannot flood the toolhost. */
-const MAX_CONCURRENT_OPERATIONS = 16;
+export const MAX_CONCURRENT_OPERATIONS = 16;
 const MAX_OPERATIONS_PER_CALL = 10_000;
 const MAX_STACK_FRAMES = 10;
 /** How long the process may take to exit after sending its result before it is killed. */
@@ -33,6 +33,14 @@ export interface RunToolOptions {
   operations: ContextOperation;
   /** Where the process group is registered, so shutdown kills it too. */
   processGroups: ProcessGroups;
+  /** The runner program (runner-script.ts); default: a dynamic tool's, with `ctx`. */
+  runnerSource?: string;
+  /** The source path stack frames are kept for; default `dynamic-tools/<name>/index.ts`. */
+  sourcePath?: string;
+  /** What the note on a cut result suggests instead; default ctx.writeFile. */
+  cutHint?: string;
+  /** Each chunk of console output as it comes (progress for the user; the result keeps its own copy). */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 type Ending =
@@ -64,19 +72,21 @@ class BoundedText {
   }
 }
 
-/** The frames of `stack` that are in the tool's own index.ts, with the cache path taken off. */
-export function toolFrames(stack: string, name: string): string[] {
-  const marker = `dynamic-tools/${name}/index.ts`;
+/** The frames of `stack` in the code's own source (`sourcePath`), with the cache path before it taken off. */
+export function toolFrames(stack: string, sourcePath: string): string[] {
+  const top = sourcePath.split("/")[0] ?? sourcePath;
+  // `top` is ours (dynamic-tools, run_code): no characters special in a pattern.
+  const cachePath = new RegExp(`(?:file://)?/[^\\s()]*?(${top}/)`);
   return stack
     .split("\n")
-    .filter((line) => /^\s+at /.test(line) && line.includes(marker))
+    .filter((line) => /^\s+at /.test(line) && line.includes(sourcePath))
     .slice(0, MAX_STACK_FRAMES)
-    .map((line) => line.replace(/(?:file:\/\/)?\/[^\s()]*?(dynamic-tools\/)/, "$1").trimEnd());
+    .map((line) => line.replace(cachePath, "$1").trimEnd());
 }
 
-function capText(text: string): string {
+function capText(text: string, hint: string): string {
   if (text.length <= OUTPUT_LIMIT_BYTES) return text;
-  return `${text.slice(0, OUTPUT_LIMIT_BYTES)}\n\n[The result was cut at ${OUTPUT_LIMIT_BYTES} characters; return less, or write the full result to a file with ctx.writeFile.]`;
+  return `${text.slice(0, OUTPUT_LIMIT_BYTES)}\n\n[The result was cut at ${OUTPUT_LIMIT_BYTES} characters; return less, or ${hint}.]`;
 }
 
 function describe(ending: Ending, options: RunToolOptions, console: string): ToolOutcome {
@@ -84,10 +94,16 @@ function describe(ending: Ending, options: RunToolOptions, console: string): Too
   const { name, timeoutSeconds } = options;
   switch (ending.kind) {
     case "done":
-      if (ending.ok) return { text: `${capText(ending.text)}${consoleNote}` };
+      if (ending.ok) {
+        const hint = options.cutHint ?? "write the full result to a file with ctx.writeFile";
+        return { text: `${capText(ending.text, hint)}${consoleNote}` };
+      }
       return {
         text:
-          [`${name} threw: ${ending.message}`, ...toolFrames(ending.stack, name)].join("\n") + consoleNote,
+          [
+            `${name} threw: ${ending.message}`,
+            ...toolFrames(ending.stack, options.sourcePath ?? `dynamic-tools/${name}/index.ts`),
+          ].join("\n") + consoleNote,
         isError: true,
       };
     case "timed-out":
@@ -118,21 +134,29 @@ export async function runDynamicTool(options: RunToolOptions): Promise<ToolOutco
   const consoleOutput = new BoundedText();
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(process.execPath, sandboxedNodeArgs(options.compiledFile, RUNNER_SOURCE), {
-      // No variable at all: the tool sees neither the toolhost's environment nor any secret.
-      env: {},
-      cwd: path.dirname(options.compiledFile),
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
-    });
+    child = spawn(
+      process.execPath,
+      sandboxedNodeArgs(options.compiledFile, options.runnerSource ?? RUNNER_SOURCE),
+      {
+        // No variable at all: the tool sees neither the toolhost's environment nor any secret.
+        env: {},
+        cwd: path.dirname(options.compiledFile),
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        serialization: "json",
+      },
+    );
   } catch (error) {
     return describe({ kind: "failed", error: error as Error }, options, "");
   }
   const leader = child.pid;
   if (leader !== undefined) options.processGroups.add(leader);
-  child.stdout?.on("data", (chunk: Buffer) => consoleOutput.push(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => consoleOutput.push(chunk));
+  const onOutput = (chunk: Buffer): void => {
+    consoleOutput.push(chunk);
+    options.onOutput?.(chunk);
+  };
+  child.stdout?.on("data", onOutput);
+  child.stderr?.on("data", onOutput);
 
   let settle: (ending: Ending) => void = () => undefined;
   const ended = new Promise<Ending>((resolve) => {

@@ -29,10 +29,22 @@ export type ToChild =
   | { kind: "ctx-result"; id: number; ok: true; value: unknown }
   | { kind: "ctx-result"; id: number; ok: false; message: string };
 
-// Plain JavaScript: it runs as is, before and around the tool's own module. Signals to other processes are
+/** What differs between the programs run this way: the API the code gets and how its module is called. */
+export interface RunnerProgram {
+  /** JavaScript defining the values the code is given (e.g. `const ctx = ...`), using `request(op, params)`. */
+  api: string;
+  /** Expression calling the imported module's default export (`module.default(args, ctx)`). */
+  invoke: string;
+  /** The result text when the code returns undefined. */
+  nothing: string;
+}
+
+// Plain JavaScript: it runs as is, before and around the code's own module. Signals to other processes are
 // outside Node's permission model, so process.kill (and its raw form) and os.setPriority are taken away first;
-// the tool cannot get them back (process.binding is denied under the permission model).
-export const RUNNER_SOURCE = `
+// the code cannot get them back (process.binding is denied under the permission model).
+/** The program (for --eval) that imports the compiled module given as argv[1] and runs it with `program`'s API. */
+export function runnerSource(program: RunnerProgram): string {
+  return `
 import { syncBuiltinESMExports } from "node:module";
 import os from "node:os";
 import { pathToFileURL } from "node:url";
@@ -62,17 +74,10 @@ const request = (op, params) =>
     pending.set(id, { resolve, reject });
     send({ kind: "ctx", id, op, params });
   });
-const ctx = Object.freeze({
-  readFile: (path) => request("readFile", { path }),
-  writeFile: (path, content) => request("writeFile", { path, content }),
-  listFiles: (path = ".") => request("listFiles", { path }),
-  editFile: (path, oldText, newText, options = {}) =>
-    request("editFile", { path, oldText, newText, replaceAll: options.replaceAll === true }),
-  shell: (command, options = {}) => request("shell", { command, timeoutSeconds: options.timeoutSeconds }),
-});
+${program.api}
 function render(value) {
   if (typeof value === "string") return value;
-  if (value === undefined) return "(the tool returned nothing)";
+  if (value === undefined) return ${JSON.stringify(program.nothing)};
   const json = JSON.stringify(value, null, 2);
   return json === undefined ? String(value) : json;
 }
@@ -82,7 +87,7 @@ async function run(args) {
     if (typeof module.default !== "function") {
       throw new Error("the module's default export is not a function; export default async function (args, ctx) { ... }");
     }
-    const text = render(await module.default(args, ctx));
+    const text = render(await ${program.invoke});
     finish({ kind: "done", ok: true, text: text.length > LIMIT ? text.slice(0, LIMIT + 1) : text });
   } catch (error) {
     const isError = error instanceof Error;
@@ -102,3 +107,18 @@ process.on("message", (message) => {
   }
 });
 `;
+}
+
+/** A dynamic tool's runner: `ctx` over IPC, the module's default export called with (args, ctx). */
+export const RUNNER_SOURCE = runnerSource({
+  invoke: "module.default(args, ctx)",
+  nothing: "(the tool returned nothing)",
+  api: `const ctx = Object.freeze({
+  readFile: (path) => request("readFile", { path }),
+  writeFile: (path, content) => request("writeFile", { path, content }),
+  listFiles: (path = ".") => request("listFiles", { path }),
+  editFile: (path, oldText, newText, options = {}) =>
+    request("editFile", { path, oldText, newText, replaceAll: options.replaceAll === true }),
+  shell: (command, options = {}) => request("shell", { command, timeoutSeconds: options.timeoutSeconds }),
+});`,
+});

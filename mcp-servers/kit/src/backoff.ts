@@ -1,7 +1,7 @@
-// Capped exponential backoff with jitter for reconnecting to a server that is down, so a dead server costs a
-// few cheap attempts a minute and many agents do not retry in lockstep.
+// The one capped exponential backoff with jitter (no dependencies): the agent's LLM retries, MCP reconnects and
+// keystore lock waits all use it, so a dead server costs a few cheap attempts and waiters do not move in lockstep.
 
-/** How reconnect attempts are spaced. */
+/** How retries are spaced. */
 export interface BackoffPolicy {
   /** Delay before the first retry. */
   initialMs: number;
@@ -9,7 +9,7 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-/** 1 s, 2 s, 4 s, ... up to 30 s. */
+/** 1 s, 2 s, 4 s, ... up to 30 s: the hub's reconnects. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, then scaled by 50-100 % at random. */
