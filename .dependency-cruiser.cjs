@@ -86,6 +86,12 @@ module.exports = {
       "^agent/src/cli/",
       "cli/ is the front end: nothing below it may reach the terminal",
     ),
+    forbidden(
+      "store-below-skills-and-hub",
+      layer("store"),
+      "^agent/src/(cli|skills|playbooks|hub|sandbox|toolhost|loop)/|^agent/src/(main|agent-session)\\.ts$",
+      "the store keeps the library's items; skills, the hub and the CLI use it, never the other way round",
+    ),
     forbidden("nothing-imports-main", "^agent/src/", "^agent/src/main\\.ts$", "main.ts only wires"),
     forbidden(
       "mcp-servers-through-their-index",

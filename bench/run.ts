@@ -8,6 +8,7 @@ import { loopOverhead } from "./loop-overhead.js";
 import { peerPi } from "./peer-pi.js";
 import { promptFootprint } from "./prompt-footprint.js";
 import { startup } from "./startup.js";
+import { store } from "./store.js";
 import { BenchCheckError, BenchTimeoutError, withDeadline } from "./support/bounded.js";
 import { describeMachine, machineFacts } from "./support/machine.js";
 import { type Benchmark, markdownTable, type TargetCheck } from "./support/report.js";
@@ -22,6 +23,7 @@ const benchmarks: Benchmark[] = [
   peerPi,
   compaction,
   checkpoints,
+  store,
   codeMode,
 ];
 

@@ -21,6 +21,8 @@ export type RunMode =
   | { kind: "print"; task: string; json: boolean }
   | { kind: "keys-rotate" }
   | { kind: "doctor" }
+  /** `agent store export|import <path>`: copy the library between the configured store and a folder or file. */
+  | { kind: "store"; action: "export" | "import"; path: string }
   | { kind: "mcp"; transport: McpServeTransport }
   | { kind: "help" }
   | { kind: "version" };
@@ -49,6 +51,8 @@ export interface Config {
   dynamicToolsDir: string;
   skillsDir: string;
   playbooksDir: string;
+  /** STORE_URL: the shared library on Redis (redis:// or rediss://); absent: the local folders. */
+  storeUrl?: string;
   /** mcp.json path, and whether the user named it (a named file must exist). */
   mcpConfig: { path: string; explicit: boolean };
   sandbox: {
@@ -143,11 +147,13 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
         ? { kind: "keys-rotate" }
         : flags.positionals[0] === "doctor"
           ? { kind: "doctor" }
-          : flags.positionals[0] === "mcp"
-            ? { kind: "mcp", transport: mcpTransport(flags, env) }
-            : flags.print !== undefined
-              ? { kind: "print", task: flags.print, json: flags.json ?? false }
-              : { kind: "repl" };
+          : flags.positionals[0] === "store"
+            ? storeMode(flags.positionals)
+            : flags.positionals[0] === "mcp"
+              ? { kind: "mcp", transport: mcpTransport(flags, env) }
+              : flags.print !== undefined
+                ? { kind: "print", task: flags.print, json: flags.json ?? false }
+                : { kind: "repl" };
   if (flags.print !== undefined && flags.print.trim() === "") {
     throw new ConfigError('Invalid --print "": give the task, e.g. agent -p "add a README".');
   }
@@ -196,6 +202,7 @@ export function loadConfig(argv: readonly string[], env: Record<string, string |
     dynamicToolsDir: path(env, "DYNAMIC_TOOLS_DIR", join(dataDir, "dynamic-tools")),
     skillsDir: path(env, "SKILLS_DIR", join(appRoot, "skills")),
     playbooksDir: path(env, "PLAYBOOKS_DIR", join(appRoot, "playbooks")),
+    ...optional("storeUrl", storeUrl(env.STORE_URL)),
     mcpConfig: { path: resolve(mcpPath ?? "mcp.json"), explicit: mcpPath !== undefined },
     sandbox: {
       kind: sandboxKind,
@@ -292,12 +299,43 @@ function parseFlags(argv: readonly string[]): ParsedFlags {
   const positionals = parsed.positionals;
   const isKeysRotate = positionals.length === 2 && positionals[0] === "keys" && positionals[1] === "rotate";
   const isCommand = positionals.length === 1 && ["doctor", "mcp"].includes(positionals[0] ?? "");
-  if (positionals.length > 0 && !isKeysRotate && !isCommand) {
+  const isStore = positionals[0] === "store";
+  if (positionals.length > 0 && !isKeysRotate && !isCommand && !isStore) {
     throw new ConfigError(
       `Unexpected argument "${positionals.join(" ")}". Give a task with -p "task", or run agent --help.`,
     );
   }
   return { ...parsed.values, positionals };
+}
+
+function storeMode(positionals: string[]): RunMode {
+  const [, action, target, ...rest] = positionals;
+  if ((action !== "export" && action !== "import") || !target || rest.length > 0) {
+    throw new ConfigError(
+      "Usage: agent store export <dir or file.json> | agent store import <dir or file.json>. Run agent --help.",
+    );
+  }
+  if (target.includes("\0")) throw new ConfigError("Invalid path: a path cannot contain a NUL character.");
+  return { kind: "store", action, path: resolve(target) };
+}
+
+/** STORE_URL: undefined when unset; a redis:// or rediss:// URL with a host, else a ConfigError. */
+function storeUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const value = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "") {
+    const shown = url?.password ? value.replace(url.password, "***") : value;
+    throw new ConfigError(
+      `Invalid STORE_URL="${shown}": expected redis://[user:password@]host[:port][/db] or rediss://..., or empty for the local folders.`,
+    );
+  }
+  return value;
 }
 
 /** `{ [key]: value }` when the value is set, else `{}` (for optional fields under exactOptionalPropertyTypes). */

@@ -2,7 +2,6 @@
 // Wiring only: config → secrets and log → keystore → providers → tool hub (sandbox + MCP servers) → session
 // → front end. Every expected failure ends here as one line and an exit code (DESIGN §3).
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { AgentSession } from "./agent-session.js";
 import { CheckpointStore } from "./checkpoints/checkpoint-store.js";
 import { banner, instructionsLine, version } from "./cli/banner.js";
@@ -15,12 +14,14 @@ import { runMcpServer } from "./cli/mcp-server.js";
 import { runPrintMode } from "./cli/print-mode.js";
 import { printFailure, printLine, processIo } from "./cli/process-io.js";
 import { runRepl } from "./cli/repl.js";
+import { runStoreCommand } from "./cli/store-command.js";
 import { usageText } from "./cli/usage.js";
 import { createCodeMode } from "./code-mode/code-mode.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { gitGuardNote } from "./git-guard/git-guard-tools.js";
 import { guardedTools } from "./guarded-tools.js";
 import { loadMcpConfig, McpConfigError } from "./hub/mcp-config.js";
+import { installTool } from "./hub/publishing-tools.js";
 import { ToolHub } from "./hub/tool-hub.js";
 import { ProjectInstructions } from "./instructions/project-instructions.js";
 import { Keystore } from "./keys/keystore.js";
@@ -31,7 +32,10 @@ import { createLogger } from "./log/file-logger.js";
 import { SessionLog, SessionNotFoundError } from "./loop/session-log.js";
 import { openPlatformSession } from "./mcp-serve/platform-session.js";
 import { createLauncher } from "./sandbox/create-launcher.js";
+import { openLibrary } from "./skills/open-library.js";
 import { createSkillServices } from "./skills/skill-services.js";
+import { StoreError } from "./store/store.js";
+import { ToolSync } from "./store/tool-sync.js";
 import {
   guardTrustBoundary,
   refuseSandboxWritableCommands,
@@ -45,10 +49,20 @@ async function main(argv: string[]): Promise<number> {
 
   const secrets = new SecretSet(collectEnvSecrets(process.env));
   if (config.masterKey) secrets.add(config.masterKey);
+  const storePassword = config.storeUrl ? new URL(config.storeUrl).password : "";
+  if (storePassword) secrets.add(decodeURIComponent(storePassword));
   const scrub = (text: string) => secrets.scrub(text);
   const io = processIo(secrets);
   const { term, interactive } = io;
   if (config.mode.kind === "keys-rotate") return rotateKeystore({ ...config, term, interactive });
+  if (config.mode.kind === "store") {
+    const library = await openLibrary(config, false);
+    try {
+      return await runStoreCommand({ library, ...config.mode, term });
+    } finally {
+      await library.store.close();
+    }
+  }
 
   const { logger, file: logFile } = createLogger(config.log, secrets);
   const resumed = config.resume ? SessionLog.resume(config.sessionsDir, config.resume, scrub) : undefined;
@@ -56,6 +70,9 @@ async function main(argv: string[]): Promise<number> {
   const launcher = await createLauncher(config, logger, { sessionId });
   // Nothing the agent trusts may be writable from the sandbox: refuse to start before using any of it.
   await guardTrustBoundary(() => refuseSandboxWritableConfig(config, launcher), logger);
+
+  // Skills, approvals, dynamic tools and artifacts: the local folders, or the Redis STORE_URL names (ADR 019).
+  const library = await openLibrary(config);
 
   const keystore = config.masterKey ? await Keystore.open(config.keystorePath, config.masterKey) : undefined;
   for (const provider of keystore?.providers() ?? []) secrets.add(keystore?.get(provider) ?? "");
@@ -89,7 +106,14 @@ async function main(argv: string[]): Promise<number> {
   if (config.mode.kind === "mcp") {
     await readServers(); // a broken mcp.json stops the server at start, not at a client's first session
     const open = () =>
-      openPlatformSession({ config, logger, servers: readServers, scrub, model: () => providers.current() });
+      openPlatformSession({
+        config,
+        logger,
+        servers: readServers,
+        scrub,
+        library,
+        model: () => providers.current(),
+      });
     return runMcpServer({
       transport: config.mode.transport,
       version: version(),
@@ -117,12 +141,23 @@ async function main(argv: string[]): Promise<number> {
     progressTimeoutFactor: 6,
   });
   void hub.start(); // in the background: the prompt is ready before the servers are
+  // On a shared store the agent carries dynamic tools between the store and the sandbox's folder.
+  const toolSync = library.shared
+    ? new ToolSync({
+        store: library.store,
+        directory: config.dynamicToolsDir,
+        install: (tool) => installTool(hub, tool),
+        logError: (message) => logger.warn(message),
+      })
+    : undefined;
+  void toolSync?.start().catch((error: unknown) => logger.warn({ err: error }, "tool sync did not start"));
   const workspaceRoot = config.workspaceDir;
-  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger });
+  const publish = toolSync ? (name: string) => void toolSync.pushNow(name) : undefined;
+  const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger, publish });
 
   const skills = createSkillServices({
-    skillsDir: config.skillsDir,
-    ledgerPath: join(config.dataDir, "skill-approvals.json"),
+    store: library.store,
+    ledger: library.ledger,
     programs: launcher.programs,
     playbooksDir: config.playbooksDir,
     tools,
@@ -170,7 +205,13 @@ async function main(argv: string[]): Promise<number> {
     ...(resumed ? { restored: resumed.messages, restoredSummary: resumed.summary } : {}),
   });
   logger.info(
-    { session: sessionLog.id, provider: header.provider, sandbox: config.sandbox.kind },
+    {
+      session: sessionLog.id,
+      provider: header.provider,
+      sandbox: config.sandbox.kind,
+      store: library.store.location,
+      seeded: library.seeded,
+    },
     "agent started",
   );
   try {
@@ -221,7 +262,9 @@ async function main(argv: string[]): Promise<number> {
       }),
     });
   } finally {
+    toolSync?.close();
     await hub.close();
+    await library.store.close();
     // Processes the sandbox left running may have touched .git after the last call.
     const late = await gitGuard.check().catch(() => []);
     if (late.length > 0) term.error(gitGuardNote(late));
@@ -241,7 +284,8 @@ function failure(error: unknown): { code: number; message: string } {
     ConfigError.isInstance(error) ||
     McpConfigError.isInstance(error) ||
     SessionNotFoundError.isInstance(error) ||
-    KeystoreError.isInstance(error);
+    KeystoreError.isInstance(error) ||
+    StoreError.isInstance(error);
   if (expected) return { code: 2, message: error.message };
   return { code: 1, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }

@@ -331,6 +331,18 @@ export const SETTINGS = {
     default: "",
     description: [],
   },
+  STORE_URL: {
+    section: "paths",
+    type: "url",
+    default: "",
+    description: [
+      "The library (skills, approvals, dynamic tools, artifacts) shared by many agents on one Redis:",
+      "redis://[user:password@]host[:port][/db] or rediss://... Empty (the default): the local folders above and",
+      "$DATA_DIR/skill-approvals.json. With Redis, approvals are signed with a key from LLM_MASTER_KEY: give every",
+      "agent the same one. Compose: with --profile redis, redis://:<REDIS_PASSWORD>@redis:6379 (docs/adr/019).",
+    ],
+    secret: true,
+  },
   MCP_CONFIG: {
     section: "paths",
     type: "path",
@@ -572,6 +584,16 @@ export const SETTINGS = {
     type: "path",
     default: "./config",
     description: [],
+  },
+  REDIS_PASSWORD: {
+    section: "compose",
+    type: "key",
+    default: "",
+    description: [
+      "Password of the redis service of the redis profile (docker compose --profile redis ...); put it in STORE_URL",
+      "too. Empty: no password (the redis service is on the Compose network only, never on a host port).",
+    ],
+    secret: true,
   },
 } as const satisfies Record<string, Setting>;
 

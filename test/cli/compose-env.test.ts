@@ -78,6 +78,7 @@ describe("docker-compose.yml and .env.example", () => {
       "AGENT_WORKSPACE",
       "AGENT_DYNAMIC_TOOLS",
       "AGENT_CONFIG",
+      "REDIS_PASSWORD",
     ]);
     for (const variable of composeOnly) {
       expect(composeText).toContain(`\${${variable.name}:-${variable.value}}`);

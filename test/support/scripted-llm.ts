@@ -2,8 +2,10 @@
 // Ollama's native API: it replays queued replies in streaming or whole form, splits tool-call arguments across
 // chunks, can mimic Ollama's repeated `index: 0`, replay recorded wire data (test/fixtures/llm-quirks), answer
 // errors, hang or drop the connection, serves model metadata, and records every request for assertions.
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   listTags,
   ollamaParts,
@@ -235,7 +237,7 @@ export class ScriptedLlm {
     const piece = "all work and no play ".repeat(50);
     while (!res.destroyed && !res.writableEnded) {
       res.write(`data: ${JSON.stringify(envelope(model, [{ index: 0, delta: { content: piece } }]))}\n\n`);
-      await delay(everyMs);
+      await sleep(everyMs);
     }
   }
 
@@ -256,7 +258,7 @@ export class ScriptedLlm {
     for (const chunk of reply.chunks) {
       if (res.destroyed) return;
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-      if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
+      if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     }
     res.end("data: [DONE]\n\n");
   }
@@ -327,7 +329,7 @@ export class ScriptedLlm {
     for (const chunk of chunks) {
       if (res.destroyed) return;
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-      if (reply.chunkDelayMs) await delay(reply.chunkDelayMs);
+      if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     }
     if (body.stream_options?.include_usage) {
       res.write(`data: ${JSON.stringify(envelope(body.model, [], usageOf(reply, raw.length)))}\n\n`);
@@ -339,7 +341,7 @@ export class ScriptedLlm {
     res.writeHead(200, { "content-type": "text/event-stream" });
     const chunks = this.chunksFor({ text }, model).slice(0, afterChunks);
     for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    await delay(20);
+    await sleep(20);
     res.destroy();
   }
 
@@ -417,8 +419,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
     req.on("error", reject);
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

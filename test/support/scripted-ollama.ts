@@ -1,7 +1,9 @@
 // Ollama's native API for the scripted LLM server: /api/chat as NDJSON (or one JSON object), tool calls whole
 // with object arguments and no ids, a final `done` part with `done_reason` and token counts; /api/show,
 // /api/tags and /api/version from the models the test declares.
+
 import type { ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** What the scripted server knows of a model, for /api/show, /api/tags and /v1/models. */
 export interface ScriptedModelInfo {
@@ -74,7 +76,7 @@ export async function writeNdjson(res: ServerResponse, parts: unknown[], delayMs
   for (const value of parts) {
     if (res.destroyed) return;
     res.write(`${JSON.stringify(value)}\n`);
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (delayMs) await sleep(delayMs);
   }
   res.end();
 }

@@ -7,6 +7,9 @@ export const usageText = `Usage: agent [options]            start the REPL
        agent keys rotate           re-encrypt the keystore under a new LLM_MASTER_KEY
        agent doctor                check the provider: reachable, model present, tool support, context, key
        agent mcp [--http]          serve the tools, approved skills and artifacts as an MCP server
+       agent store export <path>   copy the library (skills, approvals, dynamic tools, artifacts) from the
+                                   store (STORE_URL, else the local folders) to a folder or a .json file
+       agent store import <path>   copy a library exported that way into the store (items there are replaced)
 
 Options:
   -p, --print <task>        run one task; the answer goes to stdout, tool activity to stderr

@@ -3,6 +3,7 @@
 // sandbox planted can never make the agent read something outside that folder.
 import { constants, promises as fs } from "node:fs";
 import { extname } from "node:path";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { openPinnedDirectory } from "../pinned-directory.js";
 
 /** Artifacts are named `artifact:///<path under .agent/artifacts>`. */
@@ -29,17 +30,13 @@ export type ArtifactContent =
   | { kind: "blob"; uri: string; mimeType: string; bytes: Buffer };
 
 /** A resource URI that is not an artifact, or an artifact that cannot be read; the message says why. */
-export class ArtifactError extends Error {
-  override readonly name = "ArtifactError";
+export class ArtifactError extends namedError("ArtifactError") {
   constructor(
     message: string,
     /** `not-found` for a well-formed name with no readable file behind it. */
     readonly reason: "bad-uri" | "not-found" | "too-large",
   ) {
     super(message);
-  }
-  static isInstance(error: unknown): error is ArtifactError {
-    return error instanceof Error && error.name === "ArtifactError";
   }
 }
 

@@ -1,7 +1,6 @@
 // One MCP client's share of the platform: its own sandbox (a launcher and a toolhost), its own connections
 // to the mcp.json servers, and skills that run with those tools. Two clients never share shell state.
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { createCodeCallHandler } from "../code-mode/code-calls.js";
 import type { Config } from "../config.js";
 import { guardedTools } from "../guarded-tools.js";
@@ -11,6 +10,7 @@ import type { ChatModel } from "../llm/client.js";
 import type { Logger } from "../log/logger.js";
 import type { ToolSource } from "../loop/tools.js";
 import { createLauncher } from "../sandbox/create-launcher.js";
+import type { Library } from "../skills/open-library.js";
 import type { SkillRegistry } from "../skills/registry.js";
 import type { SkillRunner } from "../skills/runner.js";
 import { createSkillServices } from "../skills/skill-services.js";
@@ -22,6 +22,8 @@ export interface PlatformSessionOptions {
   servers: () => Promise<McpServerConfig[]>;
   /** The agent's scrubber (every known secret). */
   scrub: (text: string) => string;
+  /** Where skills and their approvals are read: the local folders or the shared store (ADR 019). */
+  library: Pick<Library, "store" | "ledger">;
   /** The model skills' ctx.llm talks to. */
   model: () => ChatModel;
 }
@@ -51,8 +53,8 @@ export async function openPlatformSession(options: PlatformSessionOptions): Prom
   const workspaceRoot = config.workspaceDir;
   const { tools, gitGuard } = await guardedTools({ hub, launcher, workspaceRoot, scrub, logger });
   const skills = createSkillServices({
-    skillsDir: config.skillsDir,
-    ledgerPath: join(config.dataDir, "skill-approvals.json"),
+    store: options.library.store,
+    ledger: options.library.ledger,
     programs: launcher.programs,
     playbooksDir: config.playbooksDir,
     tools,

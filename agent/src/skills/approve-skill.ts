@@ -1,9 +1,8 @@
 // Approval in two steps around the user's confirmation: check the skill and show what is being approved, then
 // set `status: approved` in the front matter (only there) and record the hash of exactly what was shown.
-import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "../keys/atomic-write.js";
+import { StoreConflictError } from "../store/store.js";
 import { checkSkillImports } from "./import-check.js";
 import type { SkillRegistry } from "./registry.js";
 import { SkillUnavailableError } from "./skill-errors.js";
@@ -44,7 +43,7 @@ export async function prepareApproval(
   }
   const problems = [
     ...checkSkillImports(entry.skillTs).map((v) => `line ${v.line}: ${v.message}`),
-    ...typeCheckSkill(join(entry.dir, "skill.ts"), skillApiPath),
+    ...typeCheckSkill(join(entry.dir, "skill.ts"), skillApiPath, entry.skillTs),
   ];
   if (problems.length) {
     throw new SkillUnavailableError(
@@ -66,19 +65,32 @@ export async function prepareApproval(
  * (an edit between the question and the answer must not slip through). Returns who approved.
  */
 export async function commitApproval(registry: SkillRegistry, request: ApprovalRequest): Promise<string> {
-  const dir = join(registry.dir, request.name);
-  const skillMdPath = join(dir, "SKILL.md");
-  const skillMd = await readFile(skillMdPath, "utf8");
-  const skillTs = await readFile(join(dir, "skill.ts"), "utf8");
-  if (hashSkill(skillMd, skillTs) !== request.hash) {
-    throw new SkillUnavailableError(
+  const changed = () =>
+    new SkillUnavailableError(
       `Skill "${request.name}" changed while you were asked; run /approve ${request.name} again.`,
       request.name,
     );
-  }
+  const item = await registry.store.get("skill", request.name);
+  const skillMd = item?.files["SKILL.md"];
+  const skillTs = item?.files["skill.ts"];
+  if (!item || skillMd === undefined || skillTs === undefined) throw changed();
+  if (hashSkill(skillMd, skillTs) !== request.hash) throw changed();
   const approvedBy = currentUser();
   const updated = setSkillStatus(skillMd, "approved");
-  if (updated !== skillMd) await writeFileAtomic(skillMdPath, updated, 0o644);
+  if (updated !== skillMd) {
+    // A versioned write: an edit by another agent since the read above loses nothing and is not approved.
+    try {
+      await registry.store.put(
+        "skill",
+        request.name,
+        { "SKILL.md": updated, "skill.ts": skillTs },
+        { expected: item.version },
+      );
+    } catch (error) {
+      if (StoreConflictError.isInstance(error)) throw changed();
+      throw error;
+    }
+  }
   await registry.ledger.record(request.name, {
     sha256: request.hash,
     approvedBy,

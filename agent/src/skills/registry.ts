@@ -1,8 +1,9 @@
-// The skills in skills/<name>/ as they are on disk right now: each scan re-reads the small files and the
-// ledger, so a new, edited or approved skill counts at the next command (hot loading without a watcher). A skill
-// is approved when its hash is the user's ledger entry or the pin it shipped with (shipped-approvals.ts).
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// The skills of the store as they are right now: each scan re-reads them (the local folders, or the replica the
+// shared store's change feed keeps current) and the ledger, so a new, edited or approved skill counts at the
+// next command, whichever agent made it (hot loading without a watcher). A skill is approved when its hash is
+// the user's ledger entry or the pin it shipped with (shipped-approvals.ts).
+import { LocalStore } from "../store/local-store.js";
+import type { Store } from "../store/store.js";
 import { type ApprovalEntry, ApprovalLedger } from "./approval-ledger.js";
 import { checkSkillImports } from "./import-check.js";
 import { SHIPPED_APPROVALS } from "./shipped-approvals.js";
@@ -28,38 +29,47 @@ export type SkillState =
 export interface SkillEntry {
   /** Directory name (equal to the front matter's name when valid). */
   name: string;
-  /** Absolute directory. */
+  /** Where it lives: its directory, or its place in the shared store. */
   dir: string;
+  /** The store's version of the item (what a versioned write expects). */
+  version: string;
   state: SkillState;
   /** The front matter, when SKILL.md parsed. */
   manifest?: SkillManifest;
-  /** SKILL.md as on disk. */
+  /** SKILL.md as stored. */
   skillMd: string;
-  /** skill.ts as on disk ("" when missing). */
+  /** skill.ts as stored ("" when missing). */
   skillTs: string;
   /** sha256 of both files (status line blanked). */
   hash: string;
 }
 
-export interface SkillRegistryOptions {
-  /** The skills directory. */
-  dir: string;
-  /** The user's approvals ledger, where the sandbox cannot write (`$DATA_DIR/skill-approvals.json`). */
-  ledgerPath: string;
-}
+export type SkillRegistryOptions =
+  /** Skills and approvals in a store (main.ts). */
+  | { store: Store; ledger: ApprovalLedger }
+  /** The local folders: a skills directory and the ledger file (`$DATA_DIR/skill-approvals.json`). */
+  | { dir: string; ledgerPath: string };
 
 export class SkillRegistry {
   readonly ledger: ApprovalLedger;
+  readonly store: Store;
   private readonly parsed = new Map<string, { manifest?: SkillManifest; error?: string }>();
   /** Compiled code by content hash. */
   private readonly programs = new Map<string, SkillProgram>();
 
-  constructor(private readonly options: SkillRegistryOptions) {
-    this.ledger = new ApprovalLedger(options.ledgerPath);
+  constructor(options: SkillRegistryOptions) {
+    if ("store" in options) {
+      this.store = options.store;
+      this.ledger = options.ledger;
+    } else {
+      this.store = new LocalStore({ skillsDir: options.dir, ledgerPath: options.ledgerPath });
+      this.ledger = new ApprovalLedger(this.store);
+    }
   }
 
+  /** Where the skills live, for messages. */
   get dir(): string {
-    return this.options.dir;
+    return this.store.where("skill", "").replace(/\/$/, "");
   }
 
   /** Every skill directory, sorted by name. Never throws: a missing skills dir is an empty list. */
@@ -72,19 +82,14 @@ export class SkillRegistry {
    * content hash.
    */
   scan(): SkillEntry[] {
-    let names: string[];
-    try {
-      const dirents = readdirSync(this.options.dir, { withFileTypes: true });
-      names = dirents.filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name);
-    } catch {
-      return [];
-    }
+    const items = this.store.readNow("skill");
+    if (items.length === 0) return [];
     const { entries: approvals, problem } = this.ledger.read();
     const candidates = (name: string) =>
       [approvals[name], SHIPPED_APPROVALS[name]].filter((a): a is ApprovalEntry => a !== undefined);
-    const entries = names
-      .sort()
-      .map((name) => this.read(name, new Set(candidates(name).map((a) => a.sha256))));
+    const entries = items.map((item) =>
+      this.read(item.name, item.version, item.files, new Set(candidates(item.name).map((a) => a.sha256))),
+    );
     return entries.flatMap((entry) => {
       if (!entry) return [];
       if (entry.state.kind === "proposed" && entry.manifest?.status === "approved") {
@@ -104,15 +109,9 @@ export class SkillRegistry {
     });
   }
 
-  /** Whether any skill directory exists: one directory listing, cheap enough for every step. */
+  /** Whether the store holds any skill. */
   hasSkills(): boolean {
-    try {
-      return readdirSync(this.options.dir, { withFileTypes: true }).some(
-        (d) => d.isDirectory() && !d.name.startsWith("."),
-      );
-    } catch {
-      return false;
-    }
+    return this.store.readNow("skill").length > 0;
   }
 
   /** One skill, or undefined when there is no such directory. */
@@ -146,13 +145,18 @@ export class SkillRegistry {
   }
 
   /** `approvedHashes`: the approved hashes of this skill, whose import check already passed at approval. */
-  private read(name: string, approvedHashes: ReadonlySet<string>): SkillEntry | undefined {
-    const dir = join(this.options.dir, name);
-    const skillMd = readText(join(dir, "SKILL.md"));
+  private read(
+    name: string,
+    version: string,
+    files: Record<string, string>,
+    approvedHashes: ReadonlySet<string>,
+  ): SkillEntry | undefined {
+    const skillMd = files["SKILL.md"];
     if (skillMd === undefined) return undefined;
-    const skillTs = readText(join(dir, "skill.ts"));
+    const skillTs = files["skill.ts"];
     const hash = hashSkill(skillMd, skillTs ?? "");
-    const base = { name, dir, skillMd, skillTs: skillTs ?? "", hash };
+    const dir = this.store.where("skill", name);
+    const base = { name, dir, version, skillMd, skillTs: skillTs ?? "", hash };
     // The hash ignores the status line (so approving keeps it); the parse cache must not.
     const vetted = approvedHashes.has(hash);
     const key = `${name}:${hash}:${vetted}:${/^status:.*$/m.exec(skillMd)?.[0] ?? ""}`;
@@ -214,13 +218,5 @@ export function notRunnable(entry: SkillEntry): string {
       return `Skill "${entry.name}" is deprecated and does not run.`;
     case "approved":
       return `Skill "${entry.name}" is approved.`;
-  }
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
   }
 }

@@ -1,16 +1,19 @@
-// Agent-side tools only skills see (when in their allowed_tools): the skills and playbooks directories live
-// with the agent, not in the sandbox's workspace. Writes are checked here; the ledger is never touched.
+// Agent-side tools only skills see (when in their allowed_tools): the skills (in the store) and playbooks
+// directories live with the agent, not in the sandbox's workspace. Writes are checked here and versioned (an
+// edit by another agent in between is a conflict, not a loss); the ledger is never touched.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ToolCallOptions, ToolResult, ToolSource, ToolSpec } from "../loop/tools.js";
 import { parsePlaybookMd } from "../playbooks/playbook-md.js";
+import type { Store } from "../store/store.js";
 import { checkSkillImports } from "./import-check.js";
 import { parseSkillMd } from "./skill-md.js";
 import { typeCheckSkill } from "./type-check.js";
 
 export interface SkillHostToolsOptions {
-  skillsDir: string;
+  /** Where skills are read and written. */
+  store: Store;
   playbooksDir: string;
   /** skill-api.d.ts used by skill_validate. */
   skillApiPath?: string;
@@ -85,7 +88,7 @@ export class SkillHostTools implements ToolSource {
     try {
       switch (name) {
         case "skill_read":
-          return ok(await readFile(this.skillFile(args), "utf8"));
+          return ok(await this.readSkillFile(args));
         case "skill_write":
           return ok(await this.writeSkillFile(args));
         case "skill_validate":
@@ -100,7 +103,7 @@ export class SkillHostTools implements ToolSource {
     }
   }
 
-  private skillFile(args: Record<string, unknown>): string {
+  private skillFile(args: Record<string, unknown>): { name: string; file: string; path: string } {
     const { name, file } = args;
     if (typeof name !== "string" || !NAME.test(name))
       throw new Error(
@@ -108,14 +111,22 @@ export class SkillHostTools implements ToolSource {
       );
     if (typeof file !== "string" || !SKILL_FILES.includes(file))
       throw new Error(`file must be SKILL.md or skill.ts.`);
-    return join(this.options.skillsDir, name, file);
+    return { name, file, path: join(this.options.store.where("skill", name), file) };
+  }
+
+  private async readSkillFile(args: Record<string, unknown>): Promise<string> {
+    const { name, file, path } = this.skillFile(args);
+    const text = (await this.options.store.get("skill", name))?.files[file];
+    if (text === undefined) throw new Error(`${path} does not exist.`);
+    return text;
   }
 
   private async writeSkillFile(args: Record<string, unknown>): Promise<string> {
-    const path = this.skillFile(args);
+    const { name, file, path } = this.skillFile(args);
     const content = args.content;
     if (typeof content !== "string") throw new Error("content must be a string.");
-    if (existsSync(path) && args.overwrite !== true) {
+    const current = await this.options.store.get("skill", name);
+    if (current?.files[file] !== undefined && args.overwrite !== true) {
       throw new Error(`${path} exists; pass overwrite: true (--overwrite) to replace it.`);
     }
     if (args.file === "SKILL.md") {
@@ -125,17 +136,21 @@ export class SkillHostTools implements ToolSource {
       if (manifest.name !== args.name)
         throw new Error(`The front matter names it "${manifest.name}", not "${String(args.name)}".`);
     }
-    await mkdir(join(this.options.skillsDir, String(args.name)), { recursive: true });
-    await writeFile(path, content);
+    await this.options.store.put(
+      "skill",
+      name,
+      { ...current?.files, [file]: content },
+      { expected: current?.version ?? null },
+    );
     return `Wrote skills/${String(args.name)}/${String(args.file)} (${Buffer.byteLength(content)} bytes).`;
   }
 
   private async validate(args: Record<string, unknown>): Promise<ToolResult> {
-    const path = this.skillFile({ ...args, file: "skill.ts" });
-    const source = await readFile(path, "utf8");
+    const { path } = this.skillFile({ ...args, file: "skill.ts" });
+    const source = await this.readSkillFile({ ...args, file: "skill.ts" });
     const problems = [
       ...checkSkillImports(source).map((v) => `line ${v.line}: ${v.message}`),
-      ...typeCheckSkill(path, this.options.skillApiPath),
+      ...typeCheckSkill(path, this.options.skillApiPath, source),
     ];
     return problems.length
       ? fail(`skill.ts has ${problems.length} problem(s):\n${problems.join("\n")}`)

@@ -6,6 +6,8 @@ import {
   type PlaybookSelection,
   type PlaybookSelectionOptions,
 } from "../playbooks/registry.js";
+import type { Store } from "../store/store.js";
+import type { ApprovalLedger } from "./approval-ledger.js";
 import { CombinedTools } from "./combined-tools.js";
 import { skillsPromptSection } from "./prompt-section.js";
 import { SkillRegistry } from "./registry.js";
@@ -14,16 +16,18 @@ import { SKILL_HOST_TOOLS, SkillHostTools } from "./skill-host-tools.js";
 import { withSkillTool } from "./skill-tool.js";
 
 /** What the runner needs (tools, model, limits, scrub, record), plus where skills and playbooks live. */
-export interface SkillServicesOptions extends Omit<SkillRunnerOptions, "registry"> {
-  skillsDir: string;
-  /** The user's approvals ledger (`$DATA_DIR/skill-approvals.json`). */
-  ledgerPath: string;
-  playbooksDir: string;
-  /** Playbook ranking limits. */
-  playbookSelection?: PlaybookSelectionOptions;
-  /** skill-api.d.ts for validation. Default: the repository's skills/skill-api.d.ts. */
-  skillApiPath?: string;
-}
+export type SkillServicesOptions = Omit<SkillRunnerOptions, "registry"> &
+  (
+    | { store: Store; ledger: ApprovalLedger }
+    /** The local folders: the skills directory and `$DATA_DIR/skill-approvals.json`. */
+    | { skillsDir: string; ledgerPath: string }
+  ) & {
+    playbooksDir: string;
+    /** Playbook ranking limits. */
+    playbookSelection?: PlaybookSelectionOptions;
+    /** skill-api.d.ts for validation. Default: the repository's skills/skill-api.d.ts. */
+    skillApiPath?: string;
+  };
 
 export interface SkillServices {
   registry: SkillRegistry;
@@ -40,13 +44,14 @@ export interface SkillServices {
 }
 
 export function createSkillServices(options: SkillServicesOptions): SkillServices {
-  const registry = new SkillRegistry({
-    dir: options.skillsDir,
-    ledgerPath: options.ledgerPath,
-  });
+  const registry = new SkillRegistry(
+    "store" in options
+      ? { store: options.store, ledger: options.ledger }
+      : { dir: options.skillsDir, ledgerPath: options.ledgerPath },
+  );
   const playbooks = new PlaybookRegistry(options.playbooksDir, options.playbookSelection);
   const hostTools = new SkillHostTools({
-    skillsDir: options.skillsDir,
+    store: registry.store,
     playbooksDir: options.playbooksDir,
     ...(options.skillApiPath ? { skillApiPath: options.skillApiPath } : {}),
   });

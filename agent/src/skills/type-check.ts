@@ -28,12 +28,26 @@ const compilerOptions = (ts: typeof import("typescript")): ts.CompilerOptions =>
 /**
  * Type errors of `skillFile` as `line N: message` strings (empty when it checks). Any specifier ending in
  * `skill-api.js` resolves to `skillApiPath`, and `typescript` to the agent's own copy, wherever the skill lives.
+ * With `source`, that text is checked under the name `skillFile` instead of the file (a skill in the store).
  */
-export function typeCheckSkill(skillFile: string, skillApiPath = defaultSkillApiPath): string[] {
+export function typeCheckSkill(
+  skillFile: string,
+  skillApiPath = defaultSkillApiPath,
+  source?: string,
+): string[] {
   const ts = typescript();
   const options = compilerOptions(ts);
   if (!existsSync(skillApiPath)) return [`the skill API declarations are missing at ${skillApiPath}`];
   const host = ts.createCompilerHost(options, true);
+  if (source !== undefined) {
+    const target = resolve(skillFile);
+    const { getSourceFile, fileExists } = host;
+    host.getSourceFile = (file, language, ...rest) =>
+      resolve(file) === target
+        ? ts.createSourceFile(file, source, language, true)
+        : getSourceFile.call(host, file, language, ...rest);
+    host.fileExists = (file) => resolve(file) === target || fileExists.call(host, file);
+  }
   const typescriptTypes = require.resolve("typescript/lib/typescript.d.ts");
   host.resolveModuleNameLiterals = (literals, containingFile, _redirected, compilerOptions) =>
     literals.map((literal) => {

@@ -1,6 +1,8 @@
 // The toolhost's command line: `--workspace DIR [--dynamic-tools DIR] [--shell-timeout 120]
 // [--shell-max-timeout 600]`, parsed with node:util and validated with zod; bad input is a UsageError.
+
 import { parseArgs } from "node:util";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import { z } from "zod";
 
 /** The toolhost's validated options. */
@@ -19,12 +21,7 @@ export const TOOLHOST_USAGE =
   "usage: toolhost --workspace DIR [--dynamic-tools DIR] [--shell-timeout SECONDS] [--shell-max-timeout SECONDS]";
 
 /** The command line was wrong; main.ts prints the message and the usage to stderr and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-  static isInstance(error: unknown): error is UsageError {
-    return error instanceof Error && error.name === "UsageError";
-  }
-}
+export class UsageError extends namedError("UsageError") {}
 
 const seconds = (flag: string) =>
   z

@@ -1,5 +1,6 @@
 // What a built-in tool is to the server: a name, a short description, a zod input shape and a handler.
 // server.ts registers descriptors with the MCP SDK; tools never see the SDK, so they stay easy to test.
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 import type { z } from "zod";
 
 /** What a handler gets besides its arguments. */
@@ -39,9 +40,4 @@ export interface ToolDescriptor<Shape extends z.ZodRawShape = z.ZodRawShape> {
 }
 
 /** A tool's input was well-formed but cannot be acted on (no match, no-op edit, offset past the end...). */
-export class ToolInputError extends Error {
-  override readonly name = "ToolInputError";
-  static isInstance(error: unknown): error is ToolInputError {
-    return error instanceof Error && error.name === "ToolInputError";
-  }
-}
+export class ToolInputError extends namedError("ToolInputError") {}

@@ -1,6 +1,8 @@
 // The error every workspace boundary check throws: it names the path the model asked for and the rule it broke,
 // so the tool result tells the model exactly why and what to do instead.
+
 import type { Stats } from "node:fs";
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** Which boundary rule a path broke; stable values for tests and logs. */
 export type WorkspaceRule =
@@ -16,8 +18,7 @@ export type WorkspaceRule =
   | "changed-during-access";
 
 /** A path was refused by the workspace boundary or does not exist there. */
-export class WorkspaceError extends Error {
-  override readonly name = "WorkspaceError";
+export class WorkspaceError extends namedError("WorkspaceError") {
   constructor(
     /** The path as the model gave it. */
     readonly path: string,
@@ -27,9 +28,6 @@ export class WorkspaceError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-  }
-  static isInstance(error: unknown): error is WorkspaceError {
-    return error instanceof Error && error.name === "WorkspaceError";
   }
 }
 

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DynamicDirs, type DynamicHost, makeDirs, SECRET, startHost } from "./dynamic-harness.js";
-import { eventually, liveProcessesWith } from "./toolhost-harness.js";
+import { liveProcessesWith } from "./toolhost-harness.js";
 
 const NO_ARGS = { type: "object", properties: {} };
 const TIMEOUT_SECONDS = 2;
@@ -167,7 +167,9 @@ describe("failures of a dynamic tool", () => {
       text: `spin_forever did not finish within ${TIMEOUT_SECONDS} s and was killed. Make it do less per call (or fix an endless loop), then call it again.`,
       isError: true,
     });
-    expect(await eventually(() => liveProcessesWith("spin_forever-").length === 0)).toBe(true);
+    await expect
+      .poll(() => liveProcessesWith("spin_forever-").length === 0, { timeout: 10_000, interval: 50 })
+      .toBe(true);
     expect((await host.call("read_file", { path: "words.txt" })).text).toContain("quick brown fox");
     expect((await run("after_loop", "export default async () => 'still here';")).text).toBe("still here");
   });

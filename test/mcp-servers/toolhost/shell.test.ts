@@ -3,7 +3,6 @@
 import { realpath } from "node:fs/promises";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import {
-  eventually,
   type InProcessToolhost,
   liveProcessesWith,
   makeSandbox,
@@ -59,16 +58,21 @@ it("on timeout kills the whole group, grandchildren included, and says so", asyn
   expect(result.text).toContain(
     "[Timed out after 1 s; the command and every process it started were killed.",
   );
-  expect(
-    await eventually(() => liveProcessesWith(inner).length + liveProcessesWith(outer).length === 0),
-  ).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(inner).length + liveProcessesWith(outer).length === 0, {
+      timeout: 10_000,
+      interval: 50,
+    })
+    .toBe(true);
 });
 
 it("kills a child that moved to its own process group (job control) on timeout", async () => {
   const marker = uniqueSleep();
   const result = await host.call("shell", { command: `set -m; sleep ${marker} & wait`, timeout_seconds: 1 });
   expect(result.text).toContain("Timed out after 1 s");
-  expect(await eventually(() => liveProcessesWith(marker).length === 0)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 0, { timeout: 10_000, interval: 50 })
+    .toBe(true);
 });
 
 it("on cancellation (notifications/cancelled) kills the process group", async () => {
@@ -80,7 +84,9 @@ it("on cancellation (notifications/cancelled) kills the process group", async ()
     { signal: controller.signal, onprogress: () => controller.abort() },
   );
   await expect(call).rejects.toThrow();
-  expect(await eventually(() => liveProcessesWith(marker).length === 0)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 0, { timeout: 10_000, interval: 50 })
+    .toBe(true);
 });
 
 it("streams output as progress notifications while the command runs", async () => {
@@ -111,7 +117,9 @@ it("does not wait for background processes that hold the output, and stops them"
   const result = await host.call("shell", { command: `sleep ${marker} & echo started` });
   expect(result.text).toContain("started\n\n[exit code 0]");
   expect(result.text).toContain("Background processes still held the output");
-  expect(await eventually(() => liveProcessesWith(marker).length === 0)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 0, { timeout: 10_000, interval: 50 })
+    .toBe(true);
 });
 
 it("clamps a timeout over the configured maximum and says so", async () => {
@@ -123,7 +131,11 @@ it("kills background processes that outlived their command when the toolhost is 
   const marker = uniqueSleep();
   await host.call("shell", { command: `nohup sleep ${marker} > /dev/null 2>&1 &` });
   // The command returns as soon as it forked: the sleep may exec a moment later.
-  expect(await eventually(() => liveProcessesWith(marker).length === 1)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 1, { timeout: 10_000, interval: 50 })
+    .toBe(true);
   await host.toolhost.dispose();
-  expect(await eventually(() => liveProcessesWith(marker).length === 0)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 0, { timeout: 10_000, interval: 50 })
+    .toBe(true);
 });

@@ -105,16 +105,6 @@ export function liveProcessesWith(marker: string): number[] {
   return found;
 }
 
-/** Polls until `check` holds or `timeoutMs` passes; returns whether it held. Generous, never a timing assert. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
-
 /** A `sleep` duration no other process on the machine uses, to find our processes by command line. */
 export function uniqueSleep(): string {
   return `${1000 + Math.floor(Math.random() * 8000)}.${Math.floor(Math.random() * 1e6)}`;

@@ -6,7 +6,6 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import {
-  eventually,
   liveProcessesWith,
   MAIN_TS,
   makeSandbox,
@@ -130,9 +129,13 @@ it("closing stdin (the agent went away, /bye) kills running commands and the too
     },
   );
   running.catch(() => undefined);
-  expect(await eventually(() => liveProcessesWith(marker).length === 1)).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 1, { timeout: 10_000, interval: 50 })
+    .toBe(true);
   await client.close();
-  expect(await eventually(() => liveProcessesWith(marker).length === 0 && !alive(pid))).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(marker).length === 0 && !alive(pid), { timeout: 10_000, interval: 50 })
+    .toBe(true);
 });
 
 it("SIGINT (Ctrl-C) kills running commands, grandchildren included, and the toolhost exits", async () => {
@@ -143,15 +146,19 @@ it("SIGINT (Ctrl-C) kills running commands, grandchildren included, and the tool
     arguments: { command: `(sleep ${inner} &); sleep ${outer}` },
   });
   running.catch(() => undefined);
-  expect(
-    await eventually(() => liveProcessesWith(outer).length === 1 && liveProcessesWith(inner).length === 1),
-  ).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(outer).length === 1 && liveProcessesWith(inner).length === 1, {
+      timeout: 10_000,
+      interval: 50,
+    })
+    .toBe(true);
   process.kill(pid, "SIGINT");
-  expect(
-    await eventually(
-      () => liveProcessesWith(outer).length + liveProcessesWith(inner).length === 0 && !alive(pid),
-    ),
-  ).toBe(true);
+  await expect
+    .poll(() => liveProcessesWith(outer).length + liveProcessesWith(inner).length === 0 && !alive(pid), {
+      timeout: 10_000,
+      interval: 50,
+    })
+    .toBe(true);
 });
 
 it("bad arguments print a usage message on stderr, nothing on stdout, and exit 2", async () => {

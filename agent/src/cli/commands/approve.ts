@@ -3,6 +3,7 @@
 import { commitApproval, prepareApproval } from "../../skills/approve-skill.js";
 import { SkillUnavailableError } from "../../skills/skill-errors.js";
 import type { SkillServices } from "../../skills/skill-services.js";
+import { StoreConflictError, StoreError } from "../../store/store.js";
 import type { SlashCommand } from "./command.js";
 
 export function createApproveCommand(services: SkillServices): SlashCommand {
@@ -35,7 +36,11 @@ export function createApproveCommand(services: SkillServices): SlashCommand {
         const by = await commitApproval(services.registry, request);
         term.line(`Approved ${name} (by ${by}). Run it with /skill ${name}.`);
       } catch (error) {
-        if (SkillUnavailableError.isInstance(error)) term.error(error.message);
+        const expected =
+          SkillUnavailableError.isInstance(error) ||
+          StoreError.isInstance(error) ||
+          StoreConflictError.isInstance(error);
+        if (expected) term.error(error.message);
         else throw error;
       }
     },

@@ -1,6 +1,7 @@
 // The node command line that runs one dynamic tool call: Node's permission model with no fs-write, child
 // process, worker, addon or inspector rights, read access to the one compiled tool file only, and node:sqlite
 // switched off where it exists (Node 24: it writes files outside the permission model).
+import { namedError } from "@ts-coding-agent/mcp-kit/named-error";
 
 /** Heap limit of a tool process, in megabytes: a runaway tool dies of it instead of filling the sandbox. */
 export const TOOL_HEAP_MB = 256;
@@ -23,12 +24,7 @@ export function disabledModuleFlags(
 }
 
 /** Thrown when the compiled file's path cannot be given to --allow-fs-read (Node 20 splits it on commas). */
-export class ToolCachePathError extends Error {
-  override readonly name = "ToolCachePathError";
-  static isInstance(error: unknown): error is ToolCachePathError {
-    return error instanceof Error && error.name === "ToolCachePathError";
-  }
-}
+export class ToolCachePathError extends namedError("ToolCachePathError") {}
 
 /** Arguments for `process.execPath` that run `runnerSource` against the compiled module at `compiledFile`. */
 export function sandboxedNodeArgs(compiledFile: string, runnerSource: string): string[] {
