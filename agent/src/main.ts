@@ -175,6 +175,8 @@ async function main(argv: string[]): Promise<number> {
     mode: config.toolMode,
     scrub,
     skills: () => skills.registry.scan(),
+    // On a shared store run_code's artifacts live there too, so every agent sees them (ADR 019).
+    ...(library.shared ? { artifacts: library.artifacts } : {}),
   });
   const instructions = new ProjectInstructions({
     workspaceRoot: config.workspaceDir,

@@ -3,8 +3,10 @@
 import type { ToolHub } from "../hub/tool-hub.js";
 import type { ToolSource, ToolSpec } from "../loop/tools.js";
 import type { SkillEntry } from "../skills/registry.js";
+import type { Artifacts } from "../store/artifacts.js";
 import type { Callable } from "./code-api.js";
 import { createCodeCallHandler } from "./code-calls.js";
+import { createSharedArtifactsHandler } from "./shared-artifacts.js";
 import { type ToolMode, ToolModeTools } from "./tool-mode.js";
 
 export interface CodeModeOptions {
@@ -16,6 +18,8 @@ export interface CodeModeOptions {
   scrub: (text: string) => string;
   /** The skills on disk (only approved ones are declared; the runner refuses the others anyway). */
   skills: () => readonly SkillEntry[];
+  /** A shared store's artifacts (ADR 019); absent: run_code keeps artifacts in the workspace. */
+  artifacts?: Artifacts;
 }
 
 export interface CodeMode {
@@ -56,7 +60,11 @@ export function skillCallables(entries: readonly SkillEntry[]): Callable[] {
 }
 
 export function createCodeMode(options: CodeModeOptions): CodeMode {
-  options.hub.serveToolhostRequests([createCodeCallHandler({ tools: options.tools, scrub: options.scrub })]);
+  const { scrub } = options;
+  options.hub.serveToolhostRequests([
+    createCodeCallHandler({ tools: options.tools, scrub }),
+    ...(options.artifacts ? [createSharedArtifactsHandler({ artifacts: options.artifacts, scrub })] : []),
+  ]);
   const tools = new ToolModeTools(options.tools, {
     mode: options.mode,
     skills: () => skillCallables(options.skills()),

@@ -2,6 +2,7 @@
 // to the mcp.json servers, and skills that run with those tools. Two clients never share shell state.
 import { randomBytes } from "node:crypto";
 import { createCodeCallHandler } from "../code-mode/code-calls.js";
+import { createSharedArtifactsHandler } from "../code-mode/shared-artifacts.js";
 import type { Config } from "../config.js";
 import { guardedTools } from "../guarded-tools.js";
 import type { McpServerConfig } from "../hub/mcp-config.js";
@@ -23,7 +24,7 @@ export interface PlatformSessionOptions {
   /** The agent's scrubber (every known secret). */
   scrub: (text: string) => string;
   /** Where skills and their approvals are read: the local folders or the shared store (ADR 019). */
-  library: Pick<Library, "store" | "ledger">;
+  library: Pick<Library, "store" | "ledger" | "artifacts" | "shared">;
   /** The model skills' ctx.llm talks to. */
   model: () => ChatModel;
 }
@@ -65,7 +66,11 @@ export async function openPlatformSession(options: PlatformSessionOptions): Prom
     scrub,
   });
   // run_code's program calls back through this session's own tools (plus run_skill), as in the REPL.
-  hub.serveToolhostRequests([createCodeCallHandler({ tools: skills.tools, scrub })]);
+  const { library } = options;
+  hub.serveToolhostRequests([
+    createCodeCallHandler({ tools: skills.tools, scrub }),
+    ...(library.shared ? [createSharedArtifactsHandler({ artifacts: library.artifacts, scrub })] : []),
+  ]);
   logger.info({ session: id, sandbox: config.sandbox.kind }, "mcp session opened");
   let closing: Promise<void> | undefined;
   return {

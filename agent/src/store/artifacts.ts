@@ -43,6 +43,12 @@ export class Artifacts {
     }
   }
 
+  /** Every artifact's name and size in bytes, sorted by name. */
+  async list(): Promise<Array<{ name: string; size: number }>> {
+    const items = await this.store.list("artifact");
+    return items.map((item) => ({ name: item.name, size: Buffer.byteLength(item.files.data ?? "", "utf8") }));
+  }
+
   /** Every artifact's name, sorted. */
   async names(): Promise<string[]> {
     return (await this.store.list("artifact")).map((item) => item.name);

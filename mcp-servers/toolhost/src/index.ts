@@ -2,6 +2,11 @@
 // The server's internals (workspace, tools, dynamic tools) stay private; the process is started by its main.ts.
 
 export {
+  ARTIFACT_METHOD,
+  ARTIFACTS_CAPABILITY,
+  type ArtifactRequest,
+  type ArtifactResponse,
+  artifactRequestSchema,
   CODE_CALL_CAPABILITY,
   CODE_CALL_METHOD,
   type CodeCallParams,

@@ -8,6 +8,7 @@ import { CONTEXT_MAX_FILE_BYTES } from "../dynamic/tool-context.js";
 import { formatSize } from "../file-kind.js";
 import { ToolInputError } from "../tool-descriptor.js";
 import type { Workspace } from "../workspace.js";
+import { type ArtifactRequest, artifactResponseSchema } from "./protocol.js";
 
 /** Where artifacts live, relative to the workspace root. */
 export const ARTIFACTS_DIR = ".agent/artifacts";
@@ -33,7 +34,8 @@ export function artifactName(name: unknown): string {
   return name;
 }
 
-async function save(directory: string, name: string, data: unknown): Promise<undefined> {
+/** What save() stores: a string as is, any other value as JSON; at most CONTEXT_MAX_FILE_BYTES. */
+function encode(name: string, data: unknown): Buffer {
   const content = Buffer.from(
     typeof data === "string" ? data : JSON.stringify(data ?? null, null, 2),
     "utf8",
@@ -41,6 +43,25 @@ async function save(directory: string, name: string, data: unknown): Promise<und
   if (content.length > CONTEXT_MAX_FILE_BYTES) {
     throw new ToolInputError(`artifact ${name} is over ${formatSize(CONTEXT_MAX_FILE_BYTES)}.`);
   }
+  return content;
+}
+
+/** What load() returns: the text, parsed when the name ends in .json. */
+function decode(name: string, text: string): unknown {
+  if (!name.endsWith(".json")) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ToolInputError(`artifact ${name} is not valid JSON.`);
+  }
+}
+
+function noSuchArtifact(name: string): ToolInputError {
+  return new ToolInputError(`There is no artifact ${name}; artifacts.list() shows them.`);
+}
+
+async function save(directory: string, name: string, data: unknown): Promise<undefined> {
+  const content = encode(name, data);
   // Written beside, then renamed over: a reader never sees half a file, and a symlink in its place is replaced.
   const temp = `${directory}/.${name}.${randomBytes(6).toString("hex")}.tmp`;
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
@@ -61,8 +82,7 @@ async function load(directory: string, name: string): Promise<unknown> {
   const file = await open(`${directory}/${name}`, constants.O_RDONLY | constants.O_NOFOLLOW).catch(
     (error: unknown) => {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT")
-        throw new ToolInputError(`There is no artifact ${name}; artifacts.list() shows them.`);
+      if (code === "ENOENT") throw noSuchArtifact(name);
       if (code === "ELOOP") throw new ToolInputError(`artifact ${name} is a symlink, which is not followed.`);
       throw error;
     },
@@ -73,13 +93,7 @@ async function load(directory: string, name: string): Promise<unknown> {
     if (stats.size > CONTEXT_MAX_FILE_BYTES) {
       throw new ToolInputError(`artifact ${name} is over ${formatSize(CONTEXT_MAX_FILE_BYTES)}.`);
     }
-    const text = await file.readFile("utf8");
-    if (!name.endsWith(".json")) return text;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new ToolInputError(`artifact ${name} is not valid JSON.`);
-    }
+    return decode(name, await file.readFile("utf8"));
   } finally {
     await file.close();
   }
@@ -115,5 +129,39 @@ export async function runArtifactOperation(
     }
   } finally {
     await directory.handle.close();
+  }
+}
+
+/**
+ * Runs artifactSave / artifactLoad / artifactList in the agent's shared store (ADR 019): the same names, sizes
+ * and JSON rules as in the workspace, but the agent keeps the data, so every agent on the store sees it.
+ */
+export async function runSharedArtifactOperation(
+  op: "artifactSave" | "artifactLoad" | "artifactList",
+  params: Record<string, unknown>,
+  ask: (request: ArtifactRequest) => Promise<Record<string, unknown>>,
+): Promise<unknown> {
+  const request: ArtifactRequest =
+    op === "artifactList"
+      ? { op: "list" }
+      : op === "artifactSave"
+        ? {
+            op: "save",
+            name: artifactName(params.name),
+            text: encode(String(params.name), params.data).toString("utf8"),
+          }
+        : { op: "load", name: artifactName(params.name) };
+  const parsed = artifactResponseSchema.safeParse(await ask(request));
+  if (!parsed.success) throw new Error("the agent's answer to an artifacts call was malformed");
+  const response = parsed.data;
+  if (response.error !== undefined) throw new ToolInputError(response.error);
+  switch (request.op) {
+    case "save":
+      return undefined;
+    case "load":
+      if (response.text === undefined) throw noSuchArtifact(request.name);
+      return decode(request.name, response.text);
+    case "list":
+      return (response.entries ?? []).slice(0, MAX_LISTED);
   }
 }

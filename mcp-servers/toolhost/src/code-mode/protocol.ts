@@ -22,3 +22,28 @@ export type CodeCallParams = z.infer<typeof codeCallParamsSchema>;
 /** Result of CODE_CALL_METHOD: the tool result's text (already scrubbed and bounded) and whether it failed. */
 export const codeCallResultSchema = z.object({ text: z.string(), isError: z.boolean() });
 export type CodeCallResult = z.infer<typeof codeCallResultSchema>;
+
+/**
+ * JSON-RPC method of an artifacts call from run_code's code, sent by the toolhost to the agent when the agent
+ * keeps artifacts in a shared store (ADR 019); without it the toolhost keeps them in the workspace itself.
+ */
+export const ARTIFACT_METHOD = "ts-coding-agent/artifact";
+
+/** Experimental capability a client declares when it serves ARTIFACT_METHOD. */
+export const ARTIFACTS_CAPABILITY = "ts-coding-agent/shared-artifacts";
+
+/** Params of ARTIFACT_METHOD. The toolhost has checked the name and encoded the value as text. */
+export const artifactRequestSchema = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("save"), name: z.string().min(1).max(100), text: z.string() }),
+  z.object({ op: z.literal("load"), name: z.string().min(1).max(100) }),
+  z.object({ op: z.literal("list") }),
+]);
+export type ArtifactRequest = z.infer<typeof artifactRequestSchema>;
+
+/** Result of ARTIFACT_METHOD: `error` says why it failed; load gives `text` (absent: no such artifact). */
+export const artifactResponseSchema = z.object({
+  error: z.string().optional(),
+  text: z.string().optional(),
+  entries: z.array(z.object({ name: z.string(), size: z.number() })).optional(),
+});
+export type ArtifactResponse = z.infer<typeof artifactResponseSchema>;

@@ -1,5 +1,6 @@
 // run_code: runs TypeScript the model wrote in a sandboxed node process (as dynamic tools run), where
-// `tools.<name>(args)` and `skills.<name>(args)` go back to the agent over MCP and `artifacts` to the workspace.
+// `tools.<name>(args)` and `skills.<name>(args)` go back to the agent over MCP and `artifacts` to the workspace
+// (or, when the agent keeps them in a shared store, to the agent too).
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,10 +12,17 @@ import type { ContextOperation } from "../dynamic/tool-context.js";
 import type { ProcessGroups } from "../process-groups.js";
 import { type ToolCallContext, type ToolDescriptor, ToolInputError } from "../tool-descriptor.js";
 import type { Workspace } from "../workspace.js";
-import { runArtifactOperation } from "./artifacts.js";
+import { runArtifactOperation, runSharedArtifactOperation } from "./artifacts.js";
 import { CODE_RUNNER_SOURCE } from "./code-runner.js";
 import { CODE_SOURCE_PATH, compileCode } from "./compile-code.js";
-import { CODE_CALL_CAPABILITY, CODE_CALL_METHOD, codeCallResultSchema, RUN_CODE } from "./protocol.js";
+import {
+  ARTIFACT_METHOD,
+  ARTIFACTS_CAPABILITY,
+  CODE_CALL_CAPABILITY,
+  CODE_CALL_METHOD,
+  codeCallResultSchema,
+  RUN_CODE,
+} from "./protocol.js";
 
 export interface RunCodeDeps {
   /** The workspace artifacts are saved in. */
@@ -102,8 +110,17 @@ export function createRunCodeTool(deps: RunCodeDeps): ToolDescriptor<ReturnType<
               return callAgent(op, fields, context, signal, timeoutSeconds * 1000);
             case "artifactSave":
             case "artifactLoad":
-            case "artifactList":
+            case "artifactList": {
+              // An agent with a shared store keeps artifacts there (ADR 019); otherwise the workspace does.
+              const ask = context.askClient;
+              if (ask && context.clientSupports?.(ARTIFACTS_CAPABILITY) === true) {
+                const timeoutMs = timeoutSeconds * 1000;
+                return runSharedArtifactOperation(op, fields, (request) =>
+                  ask(ARTIFACT_METHOD, request, { signal, timeoutMs }),
+                );
+              }
               return runArtifactOperation(op, fields, deps.workspace);
+            }
             default:
               throw new ToolInputError(`run_code has no operation "${op}".`);
           }
