@@ -9,11 +9,25 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
 
 /** Source folders whose .ts files the children need, relative to the repository root. */
-const FOLDERS = ["agent/src/keys", "test/keys/support"];
+const FOLDERS = ["agent/src/keys", "test/keys/support", "mcp-servers/kit/src"];
+
+/**
+ * The kit's dependency-free subpaths resolve to its dist/ for plain node (the source condition needs tsx), and
+ * dist/ exists only after a build: point them at the transpiled sources instead.
+ */
+function linkKitSubpaths(javascript: string, fromFolder: string): string {
+  return javascript.replace(
+    /(["'])@ts-coding-agent\/mcp-kit\/([a-z-]+)\1/g,
+    (_match, quote: string, sub: string) => {
+      const target = path.posix.relative(fromFolder, `mcp-servers/kit/src/${sub}.js`);
+      return `${quote}${target.startsWith(".") ? target : `./${target}`}${quote}`;
+    },
+  );
+}
 
 /**
  * Transpiles the needed sources into `outDir`, keeping the repository layout (so relative imports still
- * resolve) and linking `node_modules` (so zod and libsodium resolve). Returns the path of a compiled
+ * resolve) and linking `node_modules` (so zod and libsodium resolve); the kit's subpaths point at its sources. Returns the path of a compiled
  * support script by name: `script("keystore-writer")`.
  */
 export async function compileChildren(outDir: string): Promise<(name: string) => string> {
@@ -31,7 +45,10 @@ export async function compileChildren(outDir: string): Promise<(name: string) =>
           verbatimModuleSyntax: true,
         },
       });
-      await writeFile(path.join(outDir, folder, name.replace(/\.ts$/, ".js")), outputText);
+      await writeFile(
+        path.join(outDir, folder, name.replace(/\.ts$/, ".js")),
+        linkKitSubpaths(outputText, folder),
+      );
     }
   }
   return (name) => path.join(outDir, "test/keys/support", `${name}.js`);
