@@ -6,8 +6,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { disabledModuleFlags, permissionFlag } from "@ts-coding-agent/toolhost";
 import { SandboxError } from "./launcher.js";
-import { disabledModuleFlags, permissionFlag } from "./node-flags.js";
 import {
   type NodeProgram,
   type NodeProgramProcess,

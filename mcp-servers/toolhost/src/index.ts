@@ -15,6 +15,7 @@ export {
   codeCallResultSchema,
   RUN_CODE,
 } from "./code-mode/protocol.js";
+export { disabledModuleFlags, permissionFlag } from "./dynamic/sandbox-node.js";
 export {
   DYNAMIC_TOOLS_STATUS_URI,
   type DynamicToolsStatus,
